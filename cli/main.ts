@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { ConfigProblems } from "../lib/problems";
+
+const usage = `usage:
+  npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
+  npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
+  npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>] [--existing <dir>]
+  npm run bench`;
+
+async function main(argv: string[]): Promise<number> {
+    const [command, ...rest] = argv;
+    const { values } = parseArgs({
+        args: rest,
+        options: {
+            stack: { type: "string" },
+            config: { type: "string" },
+            values: { type: "string" },
+            out: { type: "string" },
+            base: { type: "string" },
+            cert: { type: "string" },
+            existing: { type: "string" },
+            svg: { type: "boolean" },
+            "all-stacks": { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+        strict: true,
+    });
+    if (values.help || !command) {
+        console.log(usage);
+        return values.help ? 0 : 2;
+    }
+    switch (command) {
+        case "plan": return (await import("./plan")).planCommand(values);
+        default:
+            console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
+            return 2;
+    }
+}
+
+main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+        // Config problems are the user's to fix: one line each, no stack trace.
+        if (err instanceof ConfigProblems) console.error(err.lines.join("\n"));
+        else if (err instanceof Error && err.name === "TypeError" && /parseArgs|ERR_PARSE_ARGS/.test(String((err as { code?: string }).code))) console.error(`${err.message}\n${usage}`);
+        else console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+        process.exitCode = 1;
+    },
+);

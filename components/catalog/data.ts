@@ -1,0 +1,158 @@
+import { CatalogComponent } from "./types";
+
+const ns = "CreateNamespace=true";
+// OLM installs these CRDs through a CSV, outside the Application's own sync, so Argo CD's dry run would fail
+// with "the server could not find the requested resource" until the operator is up.
+const crdFromOperator = "SkipDryRunOnMissingResource=true";
+const min = 60;
+
+/**
+ * The seed's 23 Argo CD Applications (`seed/wave-table.tsv`) as typed data. Waves, tiers and dependencies are
+ * the seed's, with one fix: `tetragon` is wave 0, not -1 (see its entry).
+ */
+export const catalog: readonly CatalogComponent[] = [
+    {
+        name: "argocd-config", tier: 1, declaredWave: -15, namespace: "openshift-gitops", path: "apps/argocd-config",
+        deploys: "OCI registry pull-secret for ArgoCD", dependsOn: [], gpuOnly: false,
+        ready: "the pull-secret exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15,
+        holdsData: false, syncOptions: [],
+    },
+    {
+        name: "platform-idms", tier: 1, declaredWave: -10, path: "apps/platform-idms",
+        deploys: "IDMS/ITMS manifests for disconnected image resolution", dependsOn: ["argocd-config"], gpuOnly: false,
+        ready: "ImageDigestMirrorSet/ImageTagMirrorSet applied (the MachineConfig rollout follows)",
+        healthTimeoutSeconds: 30 * min, estimateSeconds: 120, holdsData: false, syncOptions: [],
+    },
+    {
+        name: "sealed-secrets-controller", tier: 1, declaredWave: -8, namespace: "sealed-secrets",
+        path: "apps/sealed-secrets-controller", deploys: "Sealed Secrets controller operator",
+        dependsOn: ["platform-idms"], gpuOnly: false, ready: "controller Deployment available",
+        healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "platform-catalogsources", tier: 1, declaredWave: -5, namespace: "openshift-marketplace",
+        path: "apps/platform-catalogsources", deploys: "Red Hat + Certified operator CatalogSources",
+        dependsOn: ["platform-idms"], gpuOnly: false, ready: "CatalogSources report READY",
+        healthTimeoutSeconds: 15 * min, estimateSeconds: 150, holdsData: false, syncOptions: [],
+    },
+    {
+        name: "sealed-secrets", tier: 1, declaredWave: -5, path: "apps/sealed-secrets",
+        deploys: "Common SealedSecrets (Splunk, Hubble, Intersight)", dependsOn: ["sealed-secrets-controller"],
+        gpuOnly: false, ready: "every SealedSecret Synced (unsealed into its Secret)",
+        healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, path: "apps/sealed-secrets-gpu",
+        deploys: "GPU SealedSecrets (NGC API key, webserver-credentials)", dependsOn: ["sealed-secrets-controller"],
+        gpuOnly: true, ready: "every SealedSecret Synced (unsealed into its Secret)",
+        healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator",
+        deploys: "Node Feature Discovery operator (OLM)", dependsOn: ["platform-catalogsources"], gpuOnly: true,
+        ready: "ClusterServiceVersion Succeeded (PostSync seccomp hook done)", healthTimeoutSeconds: 20 * min,
+        estimateSeconds: 180, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "hubble-timescape-scc", tier: 2, declaredWave: -2, path: "apps/hubble-timescape-scc",
+        deploys: "SecurityContextConstraints for Hubble Timescape pods", dependsOn: [], gpuOnly: false,
+        ready: "SecurityContextConstraints exist", healthTimeoutSeconds: 5 * min, estimateSeconds: 10,
+        holdsData: false, syncOptions: [],
+    },
+    {
+        name: "gpu-operator", tier: 3, declaredWave: -2, namespace: "nvidia-gpu-operator", path: "apps/gpu-operator",
+        deploys: "NVIDIA GPU Operator (OLM: driver, device plugin, DCGM)",
+        dependsOn: ["platform-catalogsources", "nfd-operator"], gpuOnly: true,
+        ready: "ClusterServiceVersion Succeeded and the ClusterPolicy CRD served", healthTimeoutSeconds: 20 * min,
+        estimateSeconds: 240, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "lvms-operator", tier: 1, declaredWave: -1, namespace: "openshift-storage", path: "apps/lvms-operator",
+        deploys: "LVM Storage operator (OLM) + LVMCluster CR", dependsOn: ["platform-catalogsources"],
+        gpuOnly: false, ready: "LVMCluster status.state Ready", healthTimeoutSeconds: 30 * min,
+        estimateSeconds: 420, holdsData: true, syncOptions: [ns, crdFromOperator],
+    },
+    {
+        name: "tetragon-catalogsource", tier: 2, declaredWave: -1, namespace: "openshift-marketplace",
+        path: "apps/tetragon-catalogsource", deploys: "Tetragon Enterprise CatalogSource",
+        dependsOn: ["platform-catalogsources"], gpuOnly: false, ready: "CatalogSource READY",
+        healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [],
+    },
+    {
+        name: "clickhouse-operator", tier: 2, declaredWave: -1, namespace: "clickhouse-operator",
+        path: "apps/clickhouse-operator", deploys: "Altinity ClickHouse Operator (Helm)",
+        dependsOn: ["platform-catalogsources"], gpuOnly: false, ready: "operator Deployment available",
+        healthTimeoutSeconds: 10 * min, estimateSeconds: 120, holdsData: true, syncOptions: [ns],
+    },
+    {
+        // The seed puts tetragon in wave -1 with its own CatalogSource, so Argo CD applies both together and the
+        // Subscription can resolve against a catalog that is not READY yet. One wave later fixes the order.
+        name: "tetragon", tier: 2, declaredWave: 0, namespace: "tetragon", path: "apps/tetragon",
+        deploys: "Tetragon operator (OLM) + TracingPolicies", dependsOn: ["tetragon-catalogsource"], gpuOnly: false,
+        ready: "ClusterServiceVersion Succeeded and the DaemonSet available", healthTimeoutSeconds: 20 * min,
+        estimateSeconds: 240, holdsData: false, syncOptions: [ns, crdFromOperator],
+    },
+    {
+        name: "cilium-config", tier: 2, declaredWave: -1, namespace: "cilium", path: "apps/cilium-config",
+        deploys: "Cilium Hubble ConfigMap", dependsOn: [], gpuOnly: false, ready: "ConfigMap applied",
+        healthTimeoutSeconds: 5 * min, estimateSeconds: 10, holdsData: false, syncOptions: [],
+        precondition: "Cilium CNI installed at Day 1 (isovalent-cilium-ee Helm)",
+    },
+    {
+        name: "hubble-timescape", tier: 2, declaredWave: 0, namespace: "hubble-timescape",
+        path: "apps/hubble-timescape", deploys: "Hubble Timescape (Helm: server, ingester, UI, trimmer)",
+        dependsOn: ["clickhouse-operator", "hubble-timescape-scc", "sealed-secrets"], gpuOnly: false,
+        ready: "ClickHouseInstallation Completed and server, ingester and UI available",
+        healthTimeoutSeconds: 30 * min, estimateSeconds: 360, holdsData: true, syncOptions: [ns, crdFromOperator],
+    },
+    {
+        name: "nfd-instance", tier: 3, declaredWave: 0, namespace: "openshift-nfd", path: "apps/nfd-instance",
+        deploys: "NodeFeatureDiscovery CR (activates feature detection)", dependsOn: ["nfd-operator"], gpuOnly: true,
+        ready: "NodeFeatureDiscovery Available; nodes carry feature labels", healthTimeoutSeconds: 15 * min,
+        estimateSeconds: 120, holdsData: false, syncOptions: [crdFromOperator],
+    },
+    {
+        name: "vector-exporter", tier: 2, declaredWave: 1, namespace: "hubble-timescape", path: "apps/vector-exporter",
+        deploys: "Vector DaemonSet (pushes Hubble flows to Timescape)", dependsOn: ["hubble-timescape", "sealed-secrets"],
+        gpuOnly: false, ready: "DaemonSet available on every node", healthTimeoutSeconds: 10 * min,
+        estimateSeconds: 90, holdsData: false, syncOptions: [],
+    },
+    {
+        name: "gpu-cluster-policy", tier: 3, declaredWave: 1, namespace: "nvidia-gpu-operator",
+        path: "apps/gpu-cluster-policy", deploys: "GPU ClusterPolicy CR (driver config, MIG, DCGM)",
+        dependsOn: ["gpu-operator"], gpuOnly: true,
+        ready: "ClusterPolicy status.state ready (driver built and loaded, device plugin registered)",
+        // A driver build per node on first install takes far longer than Pulumi's 10-minute default.
+        healthTimeoutSeconds: 60 * min, estimateSeconds: 900, holdsData: false, syncOptions: [crdFromOperator],
+    },
+    {
+        name: "nim-operator", tier: 3, declaredWave: 1, namespace: "nim-operator", path: "apps/nim-operator",
+        deploys: "NVIDIA NIM Operator (Helm, admission controller)", dependsOn: ["platform-catalogsources", "gpu-operator"],
+        gpuOnly: true, ready: "operator and admission webhook available", healthTimeoutSeconds: 15 * min,
+        estimateSeconds: 150, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "splunk-otel", tier: 4, declaredWave: 1, namespace: "splunk-otel", path: "apps/splunk-otel",
+        deploys: "Splunk OTel Collector (agent + cluster receiver)", dependsOn: ["sealed-secrets"], gpuOnly: false,
+        ready: "agent DaemonSet and cluster receiver available", healthTimeoutSeconds: 10 * min,
+        estimateSeconds: 120, holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "intersight-otel", tier: 4, declaredWave: 1, namespace: "intersight-otel", path: "apps/intersight-otel",
+        deploys: "Intersight metrics OTEL Collector (Helm)", dependsOn: ["sealed-secrets"], gpuOnly: false,
+        ready: "collector Deployment available", healthTimeoutSeconds: 10 * min, estimateSeconds: 90,
+        holdsData: false, syncOptions: [ns],
+    },
+    {
+        name: "nim-llm", tier: 3, declaredWave: 2, namespace: "nim", path: "apps/nim-llm",
+        deploys: "NIM LLM inference service", dependsOn: ["nim-operator", "sealed-secrets-gpu", "gpu-cluster-policy"],
+        gpuOnly: true, ready: "NIMService Ready (model downloaded from NGC and serving)",
+        // The model download from NGC is tens of GiB.
+        healthTimeoutSeconds: 90 * min, estimateSeconds: 1500, holdsData: false, syncOptions: [ns, crdFromOperator],
+    },
+    {
+        name: "splunk-reporter", tier: 4, declaredWave: 2, namespace: "splunk-otel", path: "apps/splunk-reporter",
+        deploys: "Splunk Dashboard updater CronJob", dependsOn: ["splunk-otel", "sealed-secrets"], gpuOnly: false,
+        ready: "CronJob exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15, holdsData: false, syncOptions: [],
+    },
+];

@@ -1,0 +1,19 @@
+/** One line per problem: `<config key>: <what is wrong, with the bad value>; <what to do>`. */
+export class ConfigProblems extends Error {
+    constructor(readonly lines: readonly string[]) {
+        super(lines.join("\n"));
+        this.name = "ConfigProblems";
+    }
+}
+
+/** A value as the user wrote it, for an error line. */
+export function show(value: unknown): string {
+    if (typeof value === "string") return JSON.stringify(value);
+    if (value === undefined) return "nothing";
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+export function quoteList(values: Iterable<string>): string {
+    return [...values].map((v) => JSON.stringify(v)).join(", ");
+}

@@ -1,0 +1,320 @@
+import { z } from "zod";
+import { checkKeyPair } from "../lib/certs";
+import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
+import { closestName, findCycle, unknownDependencies } from "../lib/graph";
+import { ConfigProblems, show } from "../lib/problems";
+import { bootstrapSecretKeys, defOf, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
+import { ClusterComponent, ClusterConfig, project } from "./types";
+
+/** A stack's configuration as it arrives: from the Pulumi runtime (strings, objects as JSON) or a stack file (YAML values). */
+export interface RawConfig {
+    /** Values by full key (`saif-platform:gpu`); keys of other namespaces are ignored. */
+    readonly values: Readonly<Record<string, unknown>>;
+    /** Full keys whose values are secure (`pulumi config set --secret`). */
+    readonly secretKeys: ReadonlySet<string>;
+    /** Full keys whose values are offline stand-ins (plan without --values): not checked as keys or certificates. */
+    readonly standIns?: ReadonlySet<string>;
+}
+
+export const secretConfigKeys: readonly string[] = [...bootstrapSecretKeys, ...platformSecrets.map((s) => s.key)];
+const knownKeys = [...Object.keys(simpleKeys), ...Object.keys(objectKeys), ...secretConfigKeys];
+const full = (key: string) => `${project}:${key}`;
+
+/** The runtime passes structured values as JSON text and booleans as "true"/"false"; a stack file passes them decoded. */
+function decode(value: unknown, schema: z.ZodType): unknown {
+    if (typeof value !== "string") return value;
+    const type = defOf(schema).type;
+    if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
+    if (type === "object" || type === "record") {
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/**
+ * Validate a stack's configuration and resolve it into the cluster's components. Every problem is collected;
+ * if there is any, one ConfigProblems is thrown whose lines each name a config key, the bad value and the fix.
+ */
+export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): ClusterConfig {
+    const problems: string[] = [];
+    const ours = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(raw.values)) {
+        if (!k.startsWith(`${project}:`)) continue;
+        const key = k.slice(project.length + 1);
+        if (!knownKeys.includes(key)) {
+            const near = closestName(key, knownKeys);
+            problems.push(`${k}: unknown config key; ` +
+                (near ? `did you mean ${JSON.stringify(full(near))}?` : "see the config reference in README.md"));
+            continue;
+        }
+        ours.set(key, v);
+    }
+
+    function read<S extends z.ZodType>(key: string, schema: S): z.infer<S> | undefined {
+        const value = ours.get(key);
+        if (value === undefined) return undefined;
+        const result = schema.safeParse(decode(value, schema), { reportInput: true });
+        if (result.success) return result.data;
+        problems.push(...formatIssues(full(key), schema, result.error.issues));
+        return undefined;
+    }
+    const parsed = {
+        cluster: read("cluster", simpleKeys.cluster),
+        gpu: read("gpu", simpleKeys.gpu),
+        adoptExisting: read("adoptExisting", simpleKeys.adoptExisting),
+        fleet: read("fleet", simpleKeys.fleet),
+        kubernetes: read("kubernetes", objectKeys.kubernetes),
+        gitops: read("gitops", objectKeys.gitops),
+        argocd: read("argocd", objectKeys.argocd),
+        mirror: read("mirror", objectKeys.mirror),
+        sealedSecrets: read("sealedSecrets", objectKeys.sealedSecrets),
+        rootApp: read("rootApp", objectKeys.rootApp),
+        secretDelivery: read("secretDelivery", objectKeys.secretDelivery),
+        certManager: read("certManager", objectKeys.certManager),
+        components: read("components", objectKeys.components),
+        extraComponents: read("extraComponents", objectKeys.extraComponents),
+    };
+    if (!ours.has("cluster")) problems.push(`${full("cluster")}: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1`);
+    if (!ours.has("gpu")) problems.push(`${full("gpu")}: is required; set true for a cluster with NVIDIA GPUs, false otherwise`);
+    if (!ours.has("gitops")) problems.push(`${full("gitops")}.repoUrl: is required; set the GitOps repository's URL`);
+
+    // Secrets must be secure config: a plain value would sit in Pulumi.<stack>.yaml, in Git, in clear text.
+    for (const key of secretConfigKeys) {
+        if (ours.has(key) && !raw.secretKeys.has(full(key))) {
+            problems.push(`${full(key)}: is set in plain text; remove it and run: pulumi config set --secret ${key} <value>`);
+        }
+    }
+
+    const cluster = parsed.cluster ?? "cluster";
+    const gpu = parsed.gpu ?? false;
+    const overrides = parsed.components ?? {};
+    const extras = parsed.extraComponents ?? {};
+    const gitops = parsed.gitops ?? { repoUrl: "" };
+    const revision = gitops.revision ?? "main";
+    const catalogNames = catalog.map((c) => c.name);
+
+    for (const name of Object.keys(overrides)) {
+        if (catalogNames.includes(name)) continue;
+        const near = closestName(name, catalogNames);
+        problems.push(`${keyPath(full("components"), [name])}: ${JSON.stringify(name)} is not a component; ` +
+            (near ? `did you mean ${JSON.stringify(near)}?` : `add it under ${full("extraComponents")} instead`));
+    }
+    for (const name of Object.keys(extras)) {
+        if (catalogNames.includes(name)) {
+            problems.push(`${keyPath(full("extraComponents"), [name])}: ${JSON.stringify(name)} is already a catalog component; ` +
+                `override it under ${full("components")}.${name} or pick another name`);
+        }
+    }
+
+    // Which components are on: the catalog's defaults (Tier 3 only with GPUs), then the overrides.
+    const resolve = (c: CatalogComponent, o: (typeof overrides)[string] | undefined, extra: boolean): ClusterComponent => ({
+        ...c,
+        dependsOn: [...c.dependsOn, ...(o?.dependsOn ?? []).filter((d) => !c.dependsOn.includes(d))],
+        healthTimeoutSeconds: o?.healthTimeoutSeconds ?? c.healthTimeoutSeconds,
+        finalizer: o?.finalizer ?? (c.holdsData ? "none" : "foreground"),
+        extra,
+        source: {
+            targetRevision: o?.targetRevision ?? revision,
+            path: o?.path ?? c.path,
+            ...(o?.helm ? { helmValues: o.helm.values } : {}),
+            ...(o?.kustomize ? { kustomizePatches: o.kustomize.patches } : {}),
+        },
+    });
+    const candidates: { component: ClusterComponent; on: boolean; keyBase: string; configDeps: readonly string[] }[] = [];
+    for (const c of catalog) {
+        const o = overrides[c.name];
+        const keyBase = keyPath(full("components"), [c.name]);
+        if (o?.enabled === true && c.gpuOnly && !gpu) {
+            problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(c.name)} needs GPUs and ${full("gpu")} is false; ` +
+                "remove the override, or set gpu: true if the cluster has GPUs");
+        }
+        candidates.push({ component: resolve(c, o, false), on: o?.enabled ?? (!c.gpuOnly || gpu), keyBase, configDeps: o?.dependsOn ?? [] });
+    }
+    for (const [name, e] of Object.entries(extras)) {
+        const keyBase = keyPath(full("extraComponents"), [name]);
+        const base: CatalogComponent = {
+            name, tier: e.tier, declaredWave: e.wave ?? 0, deploys: e.deploys ?? "", path: e.path,
+            ...(e.namespace ? { namespace: e.namespace } : {}),
+            dependsOn: [], gpuOnly: e.gpuOnly ?? e.tier === 3, ready: "Application Synced and Healthy",
+            healthTimeoutSeconds: 600, estimateSeconds: e.estimateSeconds ?? 60, holdsData: e.holdsData ?? false,
+            syncOptions: e.syncOptions ?? (e.namespace ? ["CreateNamespace=true"] : []),
+        };
+        if (e.gpuOnly === true && !gpu && e.enabled !== false) {
+            problems.push(`${keyBase}.gpuOnly: true, but ${full("gpu")} is false; set enabled: false for this cluster, or gpuOnly: false`);
+        }
+        const c = resolve(base, e, true);
+        // An extra component without a declared wave gets none, so the wave check does not flag it.
+        const component = e.wave === undefined ? { ...c, declaredWave: Number.NaN } : c;
+        candidates.push({ component, on: e.enabled ?? (!base.gpuOnly || gpu), keyBase, configDeps: e.dependsOn ?? [] });
+    }
+
+    const enabled = candidates.filter((c) => c.on);
+    const enabledNames = new Set(enabled.map((c) => c.component.name));
+    const allNames = candidates.map((c) => c.component.name);
+    for (const u of unknownDependencies(enabled.map((c) => c.component))) {
+        const from = enabled.find((c) => c.component.name === u.component)!;
+        const index = from.configDeps.indexOf(u.dependency);
+        const key = index >= 0 ? `${from.keyBase}.dependsOn[${index}]` : `${from.keyBase}.enabled`;
+        if (allNames.includes(u.dependency)) {
+            const off = candidates.find((c) => c.component.name === u.dependency)!;
+            const why = off.component.gpuOnly && !gpu ? ` (it needs GPUs and ${full("gpu")} is false)` : "";
+            problems.push(`${key}: ${JSON.stringify(u.component)} depends on ${JSON.stringify(u.dependency)}, which is off on this cluster${why}; ` +
+                `turn ${JSON.stringify(u.dependency)} on (${off.keyBase}.enabled: true), or turn ${JSON.stringify(u.component)} off (${from.keyBase}.enabled: false)`);
+        } else {
+            const near = closestName(u.dependency, allNames);
+            problems.push(`${key}: ${JSON.stringify(u.dependency)} is not a component; ` +
+                (near ? `did you mean ${JSON.stringify(near)}?` : `known components are listed by npm run plan`));
+        }
+    }
+    const cycle = findCycle(enabled.map((c) => c.component));
+    if (cycle) {
+        // Name the config entry that closes the cycle: catalog edges are acyclic, so one comes from config.
+        let key = `${full("components")}`;
+        for (let i = 0; i + 1 < cycle.length; i++) {
+            const from = enabled.find((c) => c.component.name === cycle[i])!;
+            const index = from.configDeps.indexOf(cycle[i + 1]);
+            if (index >= 0) {
+                key = `${from.keyBase}.dependsOn[${index}]`;
+                break;
+            }
+        }
+        problems.push(`${key}: dependency cycle ${cycle.join(" -> ")}; remove one of these dependencies`);
+    }
+
+    const components = enabled.map((c) => c.component);
+    const secrets = platformSecrets.filter((s) => s.neededBy.some((n) => enabledNames.has(n)));
+    const argocd = parsed.argocd ?? {};
+    const flavor = argocd.flavor ?? "openshift-gitops";
+    const access = gitops.access ?? "public";
+    const sealed = parsed.sealedSecrets ?? {};
+    const delivery = parsed.secretDelivery ?? {};
+    const certManager = parsed.certManager ?? {};
+    const kubernetes = parsed.kubernetes ?? {};
+
+    checkRepository(gitops, access, ours, problems);
+    if (!kubernetes.context && !ours.has("kubeconfig")) {
+        problems.push(`${full("kubernetes")}.context: no cluster access configured; set the kubeconfig context of this cluster, ` +
+            "or run: pulumi config set --secret kubeconfig \"$(cat kubeconfig)\"");
+    }
+    if ((delivery.commitSealed || delivery.githubEnvironment) && !gitops.github) {
+        problems.push(`${full("secretDelivery")}: commitSealed and githubEnvironment write to GitHub; set ${full("gitops")}.github.owner and .repository`);
+    }
+    const keySource = sealed.keySource ?? "config";
+    if (keySource === "stack" && !sealed.fleetStack) {
+        problems.push(`${full("sealedSecrets")}.fleetStack: is required when keySource is "stack"; set the fleet stack, e.g. org/saif-platform/fleet`);
+    }
+    if (keySource === "config") {
+        for (const key of ["sealingKey", "sealingCert"]) {
+            if (!ours.has(key)) {
+                problems.push(`${full(key)}: is not set, but sealedSecrets.keySource is "config"; run: pulumi config set --secret ${key} "$(cat <pem file>)", ` +
+                    `or use keySource: stack with the fleet stack`);
+            }
+        }
+        const standIn = (k: string) => raw.standIns?.has(full(k)) ?? false;
+        if (ours.has("sealingKey") && ours.has("sealingCert") && !standIn("sealingKey") && !standIn("sealingCert")) {
+            const problem = checkKeyPair(String(ours.get("sealingKey")), String(ours.get("sealingCert")), now);
+            if (problem) problems.push(`${full("sealingCert")}: ${problem}`);
+        }
+    }
+    if (delivery.commitSealed || delivery.githubEnvironment || delivery.directSecrets) {
+        for (const s of platformSecrets) {
+            const users = s.neededBy.filter((n) => enabledNames.has(n));
+            if (users.length > 0 && !ours.has(s.key)) {
+                problems.push(`${full(s.key)}: is not set, but ${users.map((u) => JSON.stringify(u)).join(" and ")} need${users.length > 1 ? "" : "s"} it; ` +
+                    `run: pulumi config set --secret ${s.key} <value>, or turn ${JSON.stringify(users[0])} off`);
+            }
+        }
+    }
+    if (certManager.issuer === "acme" && !certManager.acmeEmail) {
+        problems.push(`${full("certManager")}.acmeEmail: is required for the acme issuer; set the ACME account e-mail`);
+    }
+
+    if (problems.length > 0) throw new ConfigProblems(problems);
+
+    return deepFreeze({
+        cluster,
+        gpu,
+        kubernetes: { ...(kubernetes.context ? { context: kubernetes.context } : {}), kubeconfigFromSecret: ours.has("kubeconfig") },
+        gitops: {
+            repoUrl: gitops.repoUrl,
+            revision,
+            clusterAppsPath: gitops.clusterAppsPath ?? `clusters/${cluster}`,
+            access,
+            ...(gitops.github ? { github: gitops.github } : {}),
+        },
+        argocd: {
+            flavor,
+            namespace: argocd.namespace ?? (flavor === "helm" ? "argocd" : "openshift-gitops"),
+            channel: argocd.channel ?? "latest",
+            approval: argocd.approval ?? "Automatic",
+            catalogSource: argocd.catalogSource ?? "redhat-operators",
+            chartVersion: argocd.chartVersion ?? "9.1.0",
+        },
+        ...(parsed.mirror ? { mirror: parsed.mirror } : {}),
+        sealedSecrets: {
+            namespace: sealed.namespace ?? "sealed-secrets",
+            keySource,
+            ...(sealed.fleetStack ? { fleetStack: sealed.fleetStack } : {}),
+            rotation: sealed.rotation ?? ["fleet-key"],
+        },
+        rootApp: { name: "saif-apps", prune: parsed.rootApp?.prune ?? true, selfHeal: parsed.rootApp?.selfHeal ?? true, finalizer: parsed.rootApp?.finalizer ?? "none" },
+        adoptExisting: parsed.adoptExisting ?? false,
+        secretDelivery: {
+            commitSealed: delivery.commitSealed ?? false,
+            branch: delivery.branch ?? revision,
+            githubEnvironment: delivery.githubEnvironment ?? false,
+            directSecrets: delivery.directSecrets ?? false,
+        },
+        certManager: {
+            enabled: certManager.enabled ?? false,
+            issuer: certManager.issuer ?? "selfSigned",
+            ...(certManager.acmeEmail ? { acmeEmail: certManager.acmeEmail } : {}),
+            acmeServer: certManager.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
+        },
+        components,
+        disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => c.component.name),
+        secrets,
+    });
+}
+
+function checkRepository(
+    gitops: { repoUrl?: string; github?: { owner: string; repository: string } },
+    access: string,
+    ours: Map<string, unknown>,
+    problems: string[],
+): void {
+    const url = gitops.repoUrl;
+    if (url && !/^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(url)) {
+        problems.push(`${full("gitops")}.repoUrl: ${show(url)} is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`);
+        return;
+    }
+    if (!url) return;
+    const ssh = !url.startsWith("https://");
+    if (access === "deployKey" && !ssh) {
+        problems.push(`${full("gitops")}.access: "deployKey" needs an SSH URL, but repoUrl is ${show(url)}; use git@github.com:<owner>/<repo>.git, or access: token`);
+    }
+    if (access === "deployKey" && !gitops.github) {
+        problems.push(`${full("gitops")}.github: deploy keys are registered on GitHub; set github.owner and github.repository`);
+    }
+    if (access === "deployKey" && !ours.has("githubToken")) {
+        problems.push(`${full("githubToken")}: registering the deploy key needs a GitHub token; run: pulumi config set --secret githubToken <token>`);
+    }
+    if (access === "token" && !ours.has("repoToken")) {
+        problems.push(`${full("repoToken")}: a private repository read over HTTPS needs a token; run: pulumi config set --secret repoToken <token>`);
+    }
+    if (access === "public" && ssh) {
+        problems.push(`${full("gitops")}.access: "public" cannot read ${show(url)} over SSH; use the https:// URL, or access: deployKey`);
+    }
+}

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { closestName } from "../lib/graph";
+import { quoteList, show } from "../lib/problems";
+
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "dns");
+const nonEmpty = z.string().min(1);
+const finalizer = z.enum(["none", "cascade", "foreground"]);
+
+const kustomizePatch = z.strictObject({
+    patch: nonEmpty.optional(),
+    path: nonEmpty.optional(),
+    target: z.strictObject({
+        group: z.string().optional(),
+        version: z.string().optional(),
+        kind: z.string().optional(),
+        name: z.string().optional(),
+        namespace: z.string().optional(),
+        labelSelector: z.string().optional(),
+        annotationSelector: z.string().optional(),
+    }).optional(),
+    options: z.record(z.string(), z.boolean()).optional(),
+});
+
+const sourceOverrides = {
+    targetRevision: nonEmpty.optional(),
+    path: nonEmpty.optional(),
+    helm: z.strictObject({ values: z.record(z.string(), z.unknown()) }).optional(),
+    kustomize: z.strictObject({ patches: z.array(kustomizePatch) }).optional(),
+    dependsOn: z.array(z.string()).optional(),
+    healthTimeoutSeconds: z.number().int().min(30).max(24 * 3600).optional(),
+    finalizer: finalizer.optional(),
+};
+
+export const componentOverride = z.strictObject({ enabled: z.boolean().optional(), ...sourceOverrides });
+
+export const extraComponent = z.strictObject({
+    ...sourceOverrides,
+    enabled: z.boolean().optional(),
+    tier: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    path: nonEmpty,
+    deploys: z.string().optional(),
+    namespace: dnsLabel.optional(),
+    wave: z.number().int().optional(),
+    estimateSeconds: z.number().int().min(0).optional(),
+    gpuOnly: z.boolean().optional(),
+    holdsData: z.boolean().optional(),
+    syncOptions: z.array(nonEmpty).optional(),
+});
+
+/** Object-shaped config keys (declared in Pulumi.yaml with a description only: the project schema has no object type). */
+export const objectKeys = {
+    kubernetes: z.strictObject({ context: nonEmpty.optional() }),
+    gitops: z.strictObject({
+        repoUrl: nonEmpty,
+        revision: nonEmpty.optional(),
+        clusterAppsPath: nonEmpty.optional(),
+        access: z.enum(["public", "deployKey", "token"]).optional(),
+        github: z.strictObject({ owner: nonEmpty, repository: nonEmpty }).optional(),
+    }),
+    argocd: z.strictObject({
+        flavor: z.enum(["openshift-gitops", "helm", "existing"]).optional(),
+        namespace: dnsLabel.optional(),
+        channel: nonEmpty.optional(),
+        approval: z.enum(["Automatic", "Manual"]).optional(),
+        catalogSource: dnsLabel.optional(),
+        chartVersion: nonEmpty.optional(),
+    }),
+    mirror: z.strictObject({ registry: nonEmpty, gitopsCatalogImage: nonEmpty }),
+    sealedSecrets: z.strictObject({
+        namespace: dnsLabel.optional(),
+        keySource: z.enum(["config", "stack"]).optional(),
+        fleetStack: nonEmpty.optional(),
+        rotation: z.array(dnsLabel).min(1).optional(),
+    }),
+    rootApp: z.strictObject({
+        prune: z.boolean().optional(),
+        selfHeal: z.boolean().optional(),
+        finalizer: finalizer.optional(),
+    }),
+    secretDelivery: z.strictObject({
+        commitSealed: z.boolean().optional(),
+        branch: nonEmpty.optional(),
+        githubEnvironment: z.boolean().optional(),
+        directSecrets: z.boolean().optional(),
+    }),
+    certManager: z.strictObject({
+        enabled: z.boolean().optional(),
+        issuer: z.enum(["selfSigned", "acme"]).optional(),
+        acmeEmail: z.email().optional(),
+        acmeServer: z.url().optional(),
+    }),
+    components: z.record(z.string(), componentOverride),
+    extraComponents: z.record(dnsLabel, extraComponent),
+} as const;
+
+/** Simple keys, declared in Pulumi.yaml with their type. */
+export const simpleKeys = {
+    cluster: dnsLabel,
+    gpu: z.boolean(),
+    adoptExisting: z.boolean(),
+    fleet: z.boolean(),
+} as const;
+
+/** Secret keys: each one top-level secure config value. */
+export const bootstrapSecretKeys = ["kubeconfig", "githubToken", "repoToken", "sealingKey", "sealingCert"] as const;
+
+type AnySchema = z.ZodType;
+
+/** The parts of a zod schema's definition that name what it holds. */
+interface DefLike {
+    readonly type: string;
+    readonly innerType?: AnySchema;
+    readonly shape?: Readonly<Record<string, AnySchema>>;
+    readonly valueType?: AnySchema;
+    readonly element?: AnySchema;
+}
+
+export function defOf(schema: AnySchema): DefLike {
+    return (schema as unknown as { _zod: { def: DefLike } })._zod.def;
+}
+
+/** The schema found by following a path into `schema`, for naming the valid keys of an object. */
+function schemaAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema | undefined {
+    let s: AnySchema | undefined = schema;
+    for (let i = 0; s !== undefined; ) {
+        const def = defOf(s);
+        if (def.type === "optional" || def.type === "default" || def.type === "nullable") {
+            s = def.innerType;
+            continue;
+        }
+        if (i === path.length) return s;
+        const key = path[i++];
+        if (def.type === "object") s = def.shape?.[key as string];
+        else if (def.type === "record") s = def.valueType;
+        else if (def.type === "array") s = def.element;
+        else return undefined;
+    }
+    return s;
+}
+
+function objectKeysOf(schema: AnySchema | undefined): string[] {
+    const def = schema && defOf(schema);
+    return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+export function keyPath(base: string, path: readonly PropertyKey[]): string {
+    let out = base;
+    for (const p of path) {
+        if (typeof p === "number") out += `[${p}]`;
+        else out += /^[\w-]+$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`;
+    }
+    return out;
+}
+
+const typeHints: Record<string, string> = {
+    boolean: "a boolean; use true or false",
+    number: "a number",
+    string: "a string",
+    object: "a mapping of keys to values",
+    array: "a list",
+    record: "a mapping of keys to values",
+};
+
+/** Turn zod's issues into our one-line style, naming the config key, the bad value and the fix. */
+export function formatIssues(base: string, schema: AnySchema, issues: readonly z.core.$ZodIssue[]): string[] {
+    const lines: string[] = [];
+    for (const issue of issues) {
+        const key = keyPath(base, issue.path);
+        const input = (issue as { input?: unknown }).input;
+        switch (issue.code) {
+            case "invalid_type":
+                lines.push(input === undefined
+                    ? `${key}: is required; set it in Pulumi.<stack>.yaml`
+                    : `${key}: ${show(input)} is not ${typeHints[issue.expected] ?? issue.expected}`);
+                break;
+            case "unrecognized_keys": {
+                const valid = objectKeysOf(schemaAt(schema, issue.path));
+                for (const k of issue.keys) {
+                    const near = closestName(k, valid);
+                    lines.push(`${keyPath(key, [k])}: unknown key ${JSON.stringify(k)}; ` +
+                        (near ? `did you mean ${JSON.stringify(near)}?` : `valid keys are ${quoteList(valid)}`));
+                }
+                break;
+            }
+            case "invalid_value":
+                lines.push(`${key}: ${show(input)} is not one of ${quoteList(issue.values.map(String))}`);
+                break;
+            case "invalid_union":
+                lines.push(`${key}: ${show(input)} is not valid here; see the config reference in README.md`);
+                break;
+            case "invalid_format":
+                lines.push(issue.format === "regex"
+                    ? `${key}: ${show(input)} is not a DNS label; use lowercase letters, digits and "-"`
+                    : `${key}: ${show(input)} is not a valid ${issue.format}`);
+                break;
+            case "too_small":
+                lines.push(issue.origin === "string"
+                    ? `${key}: must not be empty`
+                    : `${key}: ${show(input)} is below the minimum of ${String(issue.minimum)}`);
+                break;
+            case "too_big":
+                lines.push(`${key}: ${show(input)} is above the maximum of ${String(issue.maximum)}`);
+                break;
+            case "invalid_key":
+                lines.push(`${key}: ${show(issue.path[issue.path.length - 1])} is not a valid name; use a DNS label`);
+                break;
+            default:
+                lines.push(`${key}: ${issue.message}`);
+        }
+    }
+    return lines;
+}

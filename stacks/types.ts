@@ -1,0 +1,77 @@
+import { CatalogComponent, PlatformSecret, TierNumber } from "../components/catalog";
+
+export const project = "saif-platform";
+
+export type ArgoCdFlavor = "openshift-gitops" | "helm" | "existing";
+export type RepositoryAccess = "public" | "deployKey" | "token";
+/** What deleting the Application does to what it deployed. */
+export type FinalizerPolicy = "none" | "cascade" | "foreground";
+
+export interface KustomizePatch {
+    readonly patch?: string;
+    readonly path?: string;
+    readonly target?: Readonly<Record<string, string>>;
+    readonly options?: Readonly<Record<string, boolean>>;
+}
+
+export interface ComponentSource {
+    readonly targetRevision: string;
+    readonly path: string;
+    readonly helmValues?: Readonly<Record<string, unknown>>;
+    readonly kustomizePatches?: readonly KustomizePatch[];
+}
+
+/** A component as this cluster runs it: the catalog entry (or the user's extra component) with overrides applied. */
+export interface ClusterComponent extends CatalogComponent {
+    readonly source: ComponentSource;
+    readonly finalizer: FinalizerPolicy;
+    /** Declared in the stack config rather than the catalog. */
+    readonly extra: boolean;
+}
+
+export interface ClusterConfig {
+    readonly cluster: string;
+    readonly gpu: boolean;
+    readonly kubernetes: { readonly context?: string; readonly kubeconfigFromSecret: boolean };
+    readonly gitops: {
+        readonly repoUrl: string;
+        readonly revision: string;
+        readonly clusterAppsPath: string;
+        readonly access: RepositoryAccess;
+        readonly github?: { readonly owner: string; readonly repository: string };
+    };
+    readonly argocd: {
+        readonly flavor: ArgoCdFlavor;
+        readonly namespace: string;
+        readonly channel: string;
+        readonly approval: "Automatic" | "Manual";
+        readonly catalogSource: string;
+        readonly chartVersion: string;
+    };
+    readonly mirror?: { readonly registry: string; readonly gitopsCatalogImage: string };
+    readonly sealedSecrets: {
+        readonly namespace: string;
+        readonly keySource: "config" | "stack";
+        readonly fleetStack?: string;
+        /** Names of the key generations to keep active; the last one seals. */
+        readonly rotation: readonly string[];
+    };
+    readonly rootApp: { readonly name: string; readonly prune: boolean; readonly selfHeal: boolean; readonly finalizer: FinalizerPolicy };
+    /** Adopt Applications that saif-apps already created (Pulumi import) instead of creating them. */
+    readonly adoptExisting: boolean;
+    readonly secretDelivery: {
+        readonly commitSealed: boolean;
+        readonly branch: string;
+        readonly githubEnvironment: boolean;
+        readonly directSecrets: boolean;
+    };
+    readonly certManager: { readonly enabled: boolean; readonly issuer: "selfSigned" | "acme"; readonly acmeEmail?: string; readonly acmeServer: string };
+    /** Enabled components in catalog order, extra components last. */
+    readonly components: readonly ClusterComponent[];
+    /** Catalog components that are off on this cluster. */
+    readonly disabled: readonly string[];
+    /** Secrets that an enabled component needs. */
+    readonly secrets: readonly PlatformSecret[];
+}
+
+export type { TierNumber };

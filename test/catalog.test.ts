@@ -1,0 +1,48 @@
+import { strict as assert } from "node:assert";
+import { catalog } from "../components/catalog";
+import { declaredWaveInversions, findCycle, unknownDependencies } from "../lib/graph";
+import { seedTable } from "./helpers";
+
+describe("catalog (pure)", () => {
+    const seed = seedTable();
+
+    it("holds the seed's 23 Applications with their tiers and dependencies", () => {
+        assert.equal(catalog.length, 23);
+        assert.deepEqual(catalog.map((c) => c.name).sort(), seed.map((s) => s.name).sort());
+        for (const s of seed) {
+            const c = catalog.find((x) => x.name === s.name)!;
+            assert.equal(c.tier, s.tier, `${s.name} tier`);
+            assert.deepEqual([...c.dependsOn].sort(), [...s.dependsOn].sort(), `${s.name} dependencies`);
+            assert.equal(c.path, `apps/${s.name}`);
+            assert.equal(c.gpuOnly, s.tier === 3, `${s.name} is GPU-only exactly when Tier 3`);
+            assert.ok(c.healthTimeoutSeconds >= c.estimateSeconds, `${s.name} timeout covers its estimate`);
+        }
+    });
+
+    it("keeps the seed's declared waves except tetragon's, which it moves after its CatalogSource", () => {
+        for (const s of seed) {
+            const c = catalog.find((x) => x.name === s.name)!;
+            if (s.name === "tetragon") assert.equal(c.declaredWave, 0);
+            else assert.equal(c.declaredWave, s.wave, `${s.name} wave`);
+        }
+    });
+
+    it("flags the seed table as given: tetragon and tetragon-catalogsource share wave -1", () => {
+        const nodes = seed.map((s) => ({ name: s.name, dependsOn: s.dependsOn, estimateSeconds: 0, declaredWave: s.wave }));
+        assert.deepEqual(declaredWaveInversions(nodes), [
+            { component: "tetragon", wave: -1, dependency: "tetragon-catalogsource", dependencyWave: -1 },
+        ]);
+    });
+
+    it("has no inversion, cycle or unknown dependency of its own", () => {
+        assert.deepEqual(declaredWaveInversions(catalog), []);
+        assert.equal(findCycle(catalog), undefined);
+        assert.deepEqual(unknownDependencies(catalog), []);
+    });
+
+    it("treats the Cilium CNI as a precondition of cilium-config, not an edge", () => {
+        const c = catalog.find((x) => x.name === "cilium-config")!;
+        assert.deepEqual(c.dependsOn, []);
+        assert.match(c.precondition ?? "", /Cilium CNI/);
+    });
+});

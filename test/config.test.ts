@@ -1,0 +1,174 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { planCluster } from "../lib/plan";
+import { ConfigProblems } from "../lib/problems";
+import { parseClusterConfig, RawConfig } from "../stacks/parse";
+import { minimalRaw, seedTable, stackRaw } from "./helpers";
+
+function problemsOf(raw: RawConfig): string[] {
+    try {
+        parseClusterConfig(raw);
+    } catch (e) {
+        if (e instanceof ConfigProblems) return [...e.lines];
+        throw e;
+    }
+    return [];
+}
+
+describe("stack config (pure)", () => {
+    it("parses the three stack files", () => {
+        const expected = { "ai-pod-1": 23, "ai-pod-2": 23, "ai-pod-3": 16 };
+        for (const [stack, count] of Object.entries(expected)) {
+            const config = parseClusterConfig(stackRaw(stack));
+            assert.equal(config.cluster, stack);
+            assert.equal(config.components.length, count, stack);
+            assert.equal(config.gitops.clusterAppsPath, `clusters/${stack}`);
+            assert.ok(Object.isFrozen(config) && Object.isFrozen(config.components[0].source), "frozen");
+        }
+    });
+
+    it("plans ai-pod-3 without any Tier 3 component, in an order that honours every seed dependency", () => {
+        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+            const plan = planCluster(parseClusterConfig(stackRaw(stack)));
+            const pos = new Map(plan.order.map((c, i) => [c.name, i]));
+            for (const s of seedTable()) {
+                if (!pos.has(s.name)) continue;
+                for (const d of s.dependsOn) assert.ok(pos.get(d)! < pos.get(s.name)!, `${stack}: ${d} before ${s.name}`);
+            }
+            if (stack === "ai-pod-3") assert.deepEqual(plan.order.filter((c) => c.tier === 3), []);
+        }
+    });
+
+    it("carries the seed's loadBalancerIP patch of hubble-timescape-ui", () => {
+        const c = parseClusterConfig(stackRaw("ai-pod-1")).components.find((x) => x.name === "hubble-timescape")!;
+        assert.equal(c.source.kustomizePatches?.[0].target?.name, "hubble-timescape-ui");
+        assert.match(c.source.kustomizePatches?.[0].patch ?? "", /loadBalancerIP/);
+    });
+
+    it("accepts values as the Pulumi runtime passes them: JSON text and \"true\"", () => {
+        const raw = minimalRaw({ gpu: "false", gitops: JSON.stringify({ repoUrl: "https://github.com/x/y.git", revision: "v2" }) });
+        const c = parseClusterConfig(raw);
+        assert.equal(c.gpu, false);
+        assert.equal(c.gitops.revision, "v2");
+        assert.equal(c.components.length, 16);
+    });
+
+    it("applies overrides: off, pinned revision, extra dependency, timeout, and orders an extra component", () => {
+        const c = parseClusterConfig(minimalRaw({
+            components: {
+                "splunk-reporter": { enabled: false },
+                "nim-llm": { targetRevision: "nim-1.2", healthTimeoutSeconds: 7200 },
+                "intersight-otel": { dependsOn: ["splunk-otel"] },
+            },
+            extraComponents: { "demo-chat": { tier: 3, path: "apps/demo-chat", namespace: "demo", dependsOn: ["nim-llm"] } },
+        }));
+        assert.ok(!c.components.some((x) => x.name === "splunk-reporter"));
+        assert.deepEqual(c.disabled, ["splunk-reporter"]);
+        const nim = c.components.find((x) => x.name === "nim-llm")!;
+        assert.equal(nim.source.targetRevision, "nim-1.2");
+        assert.equal(nim.healthTimeoutSeconds, 7200);
+        assert.deepEqual(c.components.find((x) => x.name === "intersight-otel")!.dependsOn, ["sealed-secrets", "splunk-otel"]);
+        const plan = planCluster(c);
+        assert.equal(plan.order[plan.order.length - 1].name, "demo-chat");
+        assert.equal(plan.derivedWave.get("demo-chat"), plan.derivedWave.get("nim-llm")! + 1);
+    });
+
+    const bad: [string, Record<string, unknown>, string[], string[]?][] = [
+        ["misspelt dependency", { components: { "nim-llm": { dependsOn: ["nim-operatr"] } } },
+            ['saif-platform:components.nim-llm.dependsOn[0]: "nim-operatr" is not a component; did you mean "nim-operator"?']],
+        ["not a boolean", { components: { "nim-llm": { enabled: "yes" } } },
+            ['saif-platform:components.nim-llm.enabled: "yes" is not a boolean; use true or false']],
+        ["unknown component", { components: { "gpu-operater": { enabled: false } } },
+            ['saif-platform:components.gpu-operater: "gpu-operater" is not a component; did you mean "gpu-operator"?']],
+        ["unknown key in a component", { components: { "nim-llm": { enable: false } } },
+            ['saif-platform:components.nim-llm.enable: unknown key "enable"; did you mean "enabled"?']],
+        ["unknown top-level key", { gpus: true },
+            ['saif-platform:gpus: unknown config key; did you mean "saif-platform:gpu"?']],
+        ["dependency on a component that is off", { components: { "gpu-operator": { enabled: false } } },
+            ['saif-platform:components.gpu-cluster-policy.enabled: "gpu-cluster-policy" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "gpu-cluster-policy" off (saif-platform:components.gpu-cluster-policy.enabled: false)',
+                'saif-platform:components.nim-operator.enabled: "nim-operator" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "nim-operator" off (saif-platform:components.nim-operator.enabled: false)']],
+        ["cycle", { components: { "platform-idms": { dependsOn: ["nim-llm"] } } },
+            ["saif-platform:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> nim-llm -> nim-operator -> platform-catalogsources -> platform-idms; remove one of these dependencies"]],
+        ["GPU-only component on a cluster without GPUs", { gpu: false, components: { "gpu-operator": { enabled: true } } },
+            ['saif-platform:components.gpu-operator.enabled: true, but "gpu-operator" needs GPUs and saif-platform:gpu is false; remove the override, or set gpu: true if the cluster has GPUs',
+                'saif-platform:components.gpu-operator.enabled: "gpu-operator" depends on "platform-catalogsources", which is off on this cluster; turn "platform-catalogsources" on (saif-platform:components.platform-catalogsources.enabled: true), or turn "gpu-operator" off (saif-platform:components.gpu-operator.enabled: false)'],
+            ['saif-platform:components.gpu-operator.enabled: true, but "gpu-operator" needs GPUs and saif-platform:gpu is false; remove the override, or set gpu: true if the cluster has GPUs']],
+        ["extra component depending on a GPU component on a cluster without GPUs", { gpu: false, extraComponents: { chat: { tier: 2, path: "apps/chat", dependsOn: ["nim-llm"] } } },
+            ['saif-platform:extraComponents.chat.dependsOn[0]: "chat" depends on "nim-llm", which is off on this cluster (it needs GPUs and saif-platform:gpu is false); turn "nim-llm" on (saif-platform:components.nim-llm.enabled: true), or turn "chat" off (saif-platform:extraComponents.chat.enabled: false)']],
+        ["missing cluster name", { cluster: undefined },
+            ["saif-platform:cluster: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1"]],
+        ["cluster name not a DNS label", { cluster: "AI_Pod" },
+            ['saif-platform:cluster: "AI_Pod" is not a DNS label; use lowercase letters, digits and "-"']],
+        ["unknown flavor", { argocd: { flavor: "flux" } },
+            ['saif-platform:argocd.flavor: "flux" is not one of "openshift-gitops", "helm", "existing"']],
+        ["malformed repository URL", { gitops: { repoUrl: "github.com/x" } },
+            ['saif-platform:gitops.repoUrl: "github.com/x" is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git']],
+        ["private repository without credentials", { gitops: { repoUrl: "https://github.com/x/y.git", access: "token" } },
+            ["saif-platform:repoToken: a private repository read over HTTPS needs a token; run: pulumi config set --secret repoToken <token>"]],
+        ["deploy key without owner/repository", { gitops: { repoUrl: "git@github.com:x/y.git", access: "deployKey" } },
+            ["saif-platform:gitops.github: deploy keys are registered on GitHub; set github.owner and github.repository",
+                "saif-platform:githubToken: registering the deploy key needs a GitHub token; run: pulumi config set --secret githubToken <token>"]],
+        ["secret given as plain config", { ngcApiKey: "nvapi-123" },
+            ["saif-platform:ngcApiKey: is set in plain text; remove it and run: pulumi config set --secret ngcApiKey <value>"]],
+        ["key supplied without its certificate", { sealedSecrets: { keySource: "config" }, sealingKey: "-----BEGIN" },
+            ['saif-platform:sealingKey: is set in plain text; remove it and run: pulumi config set --secret sealingKey <value>',
+                'saif-platform:sealingCert: is not set, but sealedSecrets.keySource is "config"; run: pulumi config set --secret sealingCert "$(cat <pem file>)", or use keySource: stack with the fleet stack']],
+        ["missing secret an enabled component needs", { secretDelivery: { directSecrets: true } },
+            ['saif-platform:registryPullSecret: is not set, but "argocd-config" needs it; run: pulumi config set --secret registryPullSecret <value>, or turn "argocd-config" off',
+                'saif-platform:splunkHecToken: is not set, but "splunk-otel" and "splunk-reporter" need it; run: pulumi config set --secret splunkHecToken <value>, or turn "splunk-otel" off',
+                'saif-platform:timescapePushApiPassword: is not set, but "hubble-timescape" and "vector-exporter" need it; run: pulumi config set --secret timescapePushApiPassword <value>, or turn "hubble-timescape" off',
+                'saif-platform:intersightApiKey: is not set, but "intersight-otel" needs it; run: pulumi config set --secret intersightApiKey <value>, or turn "intersight-otel" off',
+                'saif-platform:ngcApiKey: is not set, but "nim-llm" needs it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-llm" off',
+                'saif-platform:nimWebserverPassword: is not set, but "nim-llm" needs it; run: pulumi config set --secret nimWebserverPassword <value>, or turn "nim-llm" off']],
+        ["timeout not a number", { components: { "nim-llm": { healthTimeoutSeconds: "2h" } } },
+            ['saif-platform:components.nim-llm.healthTimeoutSeconds: "2h" is not a number']],
+        ["no cluster access", { kubernetes: undefined },
+            ['saif-platform:kubernetes.context: no cluster access configured; set the kubeconfig context of this cluster, or run: pulumi config set --secret kubeconfig "$(cat kubeconfig)"']],
+    ];
+    for (const [title, edit, expected, subset] of bad) {
+        it(`rejects: ${title}`, () => {
+            const lines = problemsOf(minimalRaw(edit));
+            if (subset) for (const l of subset) assert.ok(lines.includes(l), `missing line:\n${l}\ngot:\n${lines.join("\n")}`);
+            else assert.deepEqual(lines, expected);
+            for (const l of lines) {
+                assert.match(l, /^(saif-platform:[\w.[\]-]+|--\w+ \S+): [a-z"0-9]/, "starts with the key, lower case");
+                assert.ok(!l.includes("\n") && !/at .*\.ts:\d+/.test(l), "one line, no stack trace");
+            }
+        });
+    }
+
+    it("collects every problem before failing", () => {
+        const lines = problemsOf(minimalRaw({ gpus: 1, argocd: { flavor: "x" }, components: { "nim-llm": { enabled: "no" } } }));
+        assert.equal(lines.length, 3);
+    });
+
+    it("never crashes on arbitrary input: it parses or reports lines (property)", () => {
+        const anyValue = fc.oneof(fc.string(), fc.boolean(), fc.integer(), fc.constant(null), fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue()));
+        const keys = fc.constantFrom("cluster", "gpu", "gitops", "argocd", "components", "extraComponents", "sealedSecrets", "rootApp", "mirror", "nonsense");
+        fc.assert(fc.property(fc.dictionary(keys, anyValue), (edit) => {
+            try {
+                parseClusterConfig(minimalRaw(edit));
+            } catch (e) {
+                assert.ok(e instanceof ConfigProblems, String(e));
+                assert.ok(e.lines.length > 0);
+                for (const l of e.lines) assert.match(l, /^saif-platform:\S.*?: \S/);
+            }
+        }), { numRuns: 300 });
+    });
+
+    it("turns random component toggles into either a valid plan or a named dependency problem (property)", () => {
+        const { catalog } = require("../components/catalog") as typeof import("../components/catalog");
+        fc.assert(fc.property(fc.boolean(), fc.subarray(catalog.map((c) => c.name)), (gpu, off) => {
+            const components = Object.fromEntries(off.map((n) => [n, { enabled: false }]));
+            try {
+                const config = parseClusterConfig(minimalRaw({ gpu, components }));
+                const on = new Set(config.components.map((c) => c.name));
+                for (const c of config.components) for (const d of c.dependsOn) assert.ok(on.has(d));
+                for (const n of off) assert.ok(!on.has(n));
+            } catch (e) {
+                assert.ok(e instanceof ConfigProblems);
+                for (const l of e.lines) assert.match(l, /which is off on this cluster/);
+            }
+        }), { numRuns: 200 });
+    });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { RawConfig } from "../stacks/parse";
+import { project } from "../stacks/types";
+
+export const root = path.resolve(__dirname, "..");
+
+export interface SeedRow {
+    wave: number;
+    tier: number;
+    name: string;
+    dependsOn: string[];
+}
+
+/** The seed's wave table, as given (test/fixtures is a copy of seed/wave-table.tsv). */
+export function seedTable(): SeedRow[] {
+    const lines = readFileSync(path.join(root, "test/fixtures/seed-wave-table.tsv"), "utf8").trim().split("\n").slice(1);
+    return lines.map((l) => {
+        const [wave, tier, name, , deps] = l.split("\t");
+        return {
+            wave: Number(wave),
+            tier: Number(tier),
+            name,
+            // "(Cilium CNI, deployed at Day 1)" is a precondition, not a component.
+            dependsOn: (deps ?? "").startsWith("(") ? [] : (deps ?? "").split(",").filter(Boolean),
+        };
+    });
+}
+
+/** A stack file's config as RawConfig (no secrets), optionally edited. */
+export function stackRaw(stack: string, edit: Record<string, unknown> = {}): RawConfig {
+    const doc = parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const values: Record<string, unknown> = { ...doc.config };
+    for (const [k, v] of Object.entries(edit)) {
+        const key = k.includes(":") ? k : `${project}:${k}`;
+        if (v === undefined) delete values[key];
+        else values[key] = v;
+    }
+    return { values, secretKeys: new Set() };
+}
+
+/** A minimal valid config. */
+export function minimalRaw(edit: Record<string, unknown> = {}, secretKeys: string[] = []): RawConfig {
+    const values: Record<string, unknown> = {
+        [`${project}:cluster`]: "lab",
+        [`${project}:gpu`]: true,
+        [`${project}:kubernetes`]: { context: "lab" },
+        [`${project}:gitops`]: { repoUrl: "https://github.com/example/gitops.git" },
+        [`${project}:sealedSecrets`]: { keySource: "stack", fleetStack: "organization/saif-platform/fleet" },
+    };
+    for (const [k, v] of Object.entries(edit)) {
+        const key = `${project}:${k}`;
+        if (v === undefined) delete values[key];
+        else values[key] = v;
+    }
+    return { values, secretKeys: new Set(secretKeys.map((k) => `${project}:${k}`)) };
+}
