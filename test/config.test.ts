@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { catalog } from "../components/catalog";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig, RawConfig } from "../stacks/parse";
@@ -157,7 +158,6 @@ describe("stack config (pure)", () => {
     });
 
     it("turns random component toggles into either a valid plan or a named dependency problem (property)", () => {
-        const { catalog } = require("../components/catalog") as typeof import("../components/catalog");
         fc.assert(fc.property(fc.boolean(), fc.subarray(catalog.map((c) => c.name)), (gpu, off) => {
             const components = Object.fromEntries(off.map((n) => [n, { enabled: false }]));
             try {
