@@ -178,6 +178,18 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
                 (near ? `did you mean ${JSON.stringify(near)}?` : `known components are listed by npm run plan`));
         }
     }
+    // Tiers deploy in order, so a component may depend only on its own tier or an earlier one.
+    const tierOf = new Map(enabled.map((c) => [c.component.name, c.component.tier]));
+    for (const from of enabled) {
+        from.component.dependsOn.forEach((d) => {
+            const t = tierOf.get(d);
+            if (t === undefined || t <= from.component.tier) return;
+            const index = from.configDeps.indexOf(d);
+            const key = index >= 0 ? `${from.keyBase}.dependsOn[${index}]` : `${from.keyBase}.tier`;
+            problems.push(`${key}: ${JSON.stringify(from.component.name)} (tier ${from.component.tier}) depends on ${JSON.stringify(d)} (tier ${t}); ` +
+                `a component may depend only on its own or an earlier tier: move it to tier ${t} or later, or drop the dependency`);
+        });
+    }
     const cycle = findCycle(enabled.map((c) => c.component));
     if (cycle) {
         // Name the config entry that closes the cycle: catalog edges are acyclic, so one comes from config.
@@ -317,4 +329,35 @@ function checkRepository(
     if (access === "public" && ssh) {
         problems.push(`${full("gitops")}.access: "public" cannot read ${show(url)} over SSH; use the https:// URL, or access: deployKey`);
     }
+}
+
+/** The fleet stack's config: only the key generations to keep. */
+export interface FleetConfig {
+    readonly rotation: readonly string[];
+}
+
+export function parseFleetConfig(raw: RawConfig): FleetConfig {
+    const problems: string[] = [];
+    let rotation: readonly string[] = ["fleet-key"];
+    for (const [k, v] of Object.entries(raw.values)) {
+        if (!k.startsWith(`${project}:`)) continue;
+        const key = k.slice(project.length + 1);
+        if (key === "fleet") continue;
+        if (key !== "sealedSecrets") {
+            problems.push(`${k}: not used by the fleet stack (fleet: true); remove it from this stack's config`);
+            continue;
+        }
+        const schema = objectKeys.sealedSecrets;
+        const result = schema.safeParse(decode(v, schema), { reportInput: true });
+        if (!result.success) problems.push(...formatIssues(k, schema, result.error.issues));
+        else rotation = result.data.rotation ?? rotation;
+    }
+    if (problems.length > 0) throw new ConfigProblems(problems);
+    return Object.freeze({ rotation: Object.freeze([...rotation]) });
+}
+
+/** Whether the stack's config makes it the fleet stack. */
+export function isFleet(raw: RawConfig): boolean {
+    const v = raw.values[full("fleet")];
+    return v === true || v === "true";
 }

@@ -1,0 +1,195 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { project } from "../stacks/types";
+
+/** What the program asked the engine to register: exactly the RegisterResource request, decoded. */
+export interface Registration {
+    urn: string;
+    /** "register", or "read" for resources read rather than managed (StackReference). */
+    kind: "register" | "read";
+    type: string;
+    name: string;
+    custom: boolean;
+    parent: string;
+    provider: string;
+    /** URNs of the resources this one depends on (dependsOn and implicit input dependencies). */
+    dependencies: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    importId: string;
+    customTimeouts: { create: string; update: string; delete: string };
+    /** Inputs as serialized: secrets still wrapped in the SDK's secret marker. */
+    inputs: Record<string, unknown>;
+}
+
+export interface Recording {
+    readonly stack: string;
+    readonly registrations: Registration[];
+    /** Stack outputs as the engine would store them (secrets wrapped). */
+    readonly outputs: Record<string, unknown>;
+    /** Everything the program logged through Pulumi's log, and any RunError it raised. */
+    readonly logs: string[];
+    readonly error?: string;
+}
+
+export interface ProgramInput {
+    readonly stack: string;
+    readonly values: Readonly<Record<string, unknown>>;
+    readonly secretKeys: ReadonlySet<string>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getCustom(): boolean;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getImportid(): string;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getObject(): Struct | undefined;
+}
+
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getId(): string;
+    getDependenciesList(): string[];
+    getProperties(): Struct | undefined;
+}
+
+interface MockMonitor {
+    registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    readResource(req: ReadRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    getRegisteredResources(): Map<string, { urn: string; state: Struct }>;
+}
+
+/** Stand-in outputs of resources whose real values come from a provider. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                ...inputs,
+                privateKeyPem: `mock-private-key-${name}`,
+                privateKeyOpenssh: `mock-private-key-openssh-${name}`,
+                publicKeyOpenssh: `ssh-ed25519 MOCK-${name}`,
+                publicKeyPem: `mock-public-key-${name}`,
+            };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { ...inputs, certPem: `mock-certificate-${name}` };
+        case "pulumi:pulumi:StackReference": {
+            const generations = ["fleet-key", "fleet-key-2", "fleet-key-3"];
+            return {
+                ...inputs,
+                outputs: {
+                    sealingKeys: Object.fromEntries(generations.map((g) => [g, { privateKeyPem: `standin-fleet-private-key-${g}`, certPem: `standin-fleet-certificate-${g}` }])),
+                    sealingCerts: Object.fromEntries(generations.map((g) => [g, `standin-fleet-certificate-${g}`])),
+                },
+                secretOutputNames: ["sealingKeys"],
+            };
+        }
+        default:
+            return inputs;
+    }
+}
+
+function configString(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+let running = false;
+
+/**
+ * Run the real program (stacks/program.ts, as index.ts does) in the Pulumi runtime with mocks: no CLI, no
+ * provider, no cluster. Records every RegisterResource request as the engine would receive it.
+ */
+export async function runProgram(input: ProgramInput): Promise<Recording> {
+    if (running) throw new Error("runProgram: one program at a time (the Pulumi runtime is process-global)");
+    running = true;
+    const registrations: Registration[] = [];
+    const logs: string[] = [];
+    try {
+        await pulumi.runtime.setMocks({
+            newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>) }),
+            call: (args) => {
+                throw new Error(`Mock not implemented: ${args.token}`);
+            },
+        }, project, input.stack, true);
+        pulumi.runtime.setAllConfig(
+            Object.fromEntries(Object.entries(input.values).map(([k, v]) => [k, configString(v)])),
+            [...input.secretKeys],
+        );
+        const monitor = settings.getMonitor() as unknown as MockMonitor;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, cb) => {
+            const t = req.getCustomtimeouts();
+            const entry: Registration = {
+                urn: "",
+                kind: "register",
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                parent: req.getParent(),
+                provider: req.getProvider(),
+                dependencies: req.getDependenciesList(),
+                protect: req.getProtect(),
+                retainOnDelete: req.getRetainondelete(),
+                importId: req.getImportid(),
+                customTimeouts: { create: t?.getCreate() ?? "", update: t?.getUpdate() ?? "", delete: t?.getDelete() ?? "" },
+                inputs: (req.getObject()?.toJavaScript() ?? {}),
+            };
+            registrations.push(entry);
+            register(req, (err, resp) => {
+                if (resp) entry.urn = resp.getUrn();
+                cb(err, resp);
+            });
+        };
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, cb) => {
+            const entry: Registration = {
+                urn: "", kind: "read", type: req.getType(), name: req.getName(), custom: true, parent: req.getParent(),
+                provider: req.getProvider(), dependencies: req.getDependenciesList(), protect: false, retainOnDelete: false,
+                importId: req.getId(), customTimeouts: { create: "", update: "", delete: "" },
+                inputs: (req.getProperties()?.toJavaScript() ?? {}),
+            };
+            registrations.push(entry);
+            read(req, (err, resp) => {
+                if (resp) entry.urn = resp.getUrn();
+                cb(err, resp);
+            });
+        };
+        const log = pulumi.log;
+        const originals = { info: log.info, warn: log.warn, error: log.error, debug: log.debug };
+        for (const level of ["info", "warn", "error"] as const) {
+            // eslint-disable-next-line @typescript-eslint/require-await
+            log[level] = async (msg: string) => { logs.push(`${level}: ${msg}`); };
+        }
+        // The SDK's own RPC tracing (shown only with -v): not the program's output, and noisy under mocks.
+        // eslint-disable-next-line @typescript-eslint/require-await
+        log.debug = async () => undefined;
+        let error: string | undefined;
+        try {
+            const { program } = await import("../stacks/program");
+            await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()));
+        } catch (e) {
+            error = e instanceof pulumi.RunError || (e instanceof Error && e.name === "RunError") ? e.message : String(e instanceof Error ? e.stack : e);
+            logs.push(`error: ${error}`);
+        } finally {
+            Object.assign(log, originals);
+        }
+        // Let every outstanding registration reach the mock monitor (internal to the SDK, hence the cast).
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        const stackUrn = registrations.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
+        const stackState = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
+        const outputs = (stackState && typeof (stackState).toJavaScript === "function"
+            ? (stackState).toJavaScript() : stackState ?? {}) as Record<string, unknown>;
+        return { stack: input.stack, registrations, outputs, logs, ...(error !== undefined ? { error } : {}) };
+    } finally {
+        running = false;
+    }
+}

@@ -1,0 +1,4 @@
+export * from "./argocd";
+export * from "./sealedSecretsKey";
+export * from "./repositoryAccess";
+export * from "./rootApp";

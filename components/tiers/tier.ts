@@ -1,0 +1,57 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { tierNames, TierNumber } from "../catalog/types";
+import { renderApplication } from "../../lib/application";
+import type { ClusterComponent, ClusterConfig } from "../../stacks/types";
+
+export interface TierArgs {
+    readonly tier: TierNumber;
+    readonly config: ClusterConfig;
+    /** This tier's enabled components, in deployment order. */
+    readonly components: readonly ClusterComponent[];
+    readonly waves: ReadonlyMap<string, number>;
+    /** Applications already created (earlier tiers, and this one as it goes), by component name. */
+    readonly applications: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
+    /** What every Application waits for: the end of the bootstrap. */
+    readonly bootstrap: readonly pulumi.Resource[];
+}
+
+/**
+ * One tier of the platform: an Argo CD Application per enabled component, each created only after the
+ * Applications it depends on are Synced and Healthy (dependsOn + the waitFor gate on each of them).
+ */
+export class Tier extends pulumi.ComponentResource {
+    readonly applications: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+
+    constructor(name: string, args: TierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("saif:tiers:Tier", name, {}, opts);
+        const created: Record<string, k8s.apiextensions.CustomResource> = {};
+        const lookup = (dep: string) => created[dep] ?? args.applications.get(dep);
+        for (const c of args.components) {
+            const deps = c.dependsOn.map((d) => {
+                const app = lookup(d);
+                // The config parser only lets a component depend on its own or an earlier tier.
+                if (!app) throw new Error(`${c.name}: dependency ${d} was not created before it`);
+                return app;
+            });
+            const timeout = `${c.healthTimeoutSeconds}s`;
+            created[c.name] = new k8s.apiextensions.CustomResource(
+                c.name,
+                renderApplication(c, args.config, args.waves.get(c.name)!),
+                {
+                    parent: this,
+                    dependsOn: [...args.bootstrap, ...deps],
+                    customTimeouts: { create: timeout, update: timeout },
+                    // Adopting a cluster the seed built: saif-apps created these Applications from clusters/<cluster>/.
+                    ...(args.config.adoptExisting && !c.extra ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
+                },
+            );
+        }
+        this.applications = created;
+        this.registerOutputs({
+            tier: args.tier,
+            name: tierNames[args.tier],
+            applications: Object.keys(created),
+        });
+    }
+}

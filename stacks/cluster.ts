@@ -1,0 +1,111 @@
+import * as github from "@pulumi/github";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgoCd, RepositoryAccess, RootApp, SealedSecretsKey, SealingKeyPair } from "../components/bootstrap";
+import { tierNames, TierNumber } from "../components/catalog/types";
+import { Tier } from "../components/tiers/tier";
+import { renderAppProject, platformProject } from "../lib/application";
+import { applicationWaitFor } from "../lib/health";
+import { planCluster } from "../lib/plan";
+import type { ClusterSecrets } from "./config";
+import type { ClusterConfig } from "./types";
+import { platformSecrets } from "../components/catalog";
+
+export interface ComponentOutput {
+    readonly application: string;
+    readonly tier: number;
+    readonly wave: number;
+    readonly gate: string;
+    readonly timeoutSeconds: number;
+}
+
+export interface ClusterOutputs {
+    readonly cluster: string;
+    readonly argocdNamespace: string;
+    /** The fleet certificate that seals, for `kubeseal --cert`. */
+    readonly sealingCert: pulumi.Output<string>;
+    readonly repositoryPublicKey?: pulumi.Output<string>;
+    readonly components: Readonly<Record<string, ComponentOutput>>;
+    readonly order: readonly string[];
+}
+
+/** The fleet key generations this cluster keeps, from the fleet stack or from secret config. */
+function sealingKeys(config: ClusterConfig, secrets: ClusterSecrets): SealingKeyPair[] {
+    const s = config.sealedSecrets;
+    if (s.keySource === "config") {
+        return [{ generation: s.rotation[s.rotation.length - 1], privateKeyPem: secrets.sealingKey!, certPem: secrets.sealingCert! }];
+    }
+    const fleet = new pulumi.StackReference("fleet", { name: s.fleetStack! });
+    const keys = fleet.requireOutput("sealingKeys") as pulumi.Output<Record<string, { privateKeyPem: string; certPem: string }>>;
+    return s.rotation.map((generation) => ({
+        generation,
+        privateKeyPem: pulumi.secret(keys.apply((k) => k[generation].privateKeyPem)),
+        certPem: (fleet.requireOutput("sealingCerts") as pulumi.Output<Record<string, string>>).apply((c) => c[generation]),
+    }));
+}
+
+/**
+ * One cluster: bootstrap (Argo CD available -> repository access -> the fleet key -> saif-apps), then the tiers,
+ * each Application gated on the Applications it depends on.
+ */
+export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): ClusterOutputs {
+    const plan = planCluster(config);
+    // One explicit provider per stack: never the ambient kubeconfig, so a stack cannot touch another cluster.
+    const kubernetes = new k8s.Provider("cluster", {
+        ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
+        ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}),
+    });
+    const needsGithub = config.gitops.access === "deployKey" || config.secretDelivery.commitSealed || config.secretDelivery.githubEnvironment;
+    const githubProvider = needsGithub
+        ? new github.Provider("github", { owner: config.gitops.github!.owner, token: secrets.githubToken! })
+        : undefined;
+    const providers = { providers: githubProvider ? [kubernetes, githubProvider] : [kubernetes] };
+
+    const argocd = new ArgoCd("argocd", { argocd: config.argocd, ...(config.mirror ? { mirror: config.mirror } : {}) }, providers);
+    const repository = new RepositoryAccess("repository", {
+        cluster: config.cluster,
+        gitops: config.gitops,
+        argocdNamespace: config.argocd.namespace,
+        ...(secrets.repoToken ? { repoToken: secrets.repoToken } : {}),
+        ...(githubProvider ? { githubProvider } : {}),
+        after: argocd.ready,
+    }, providers);
+    const key = new SealedSecretsKey("sealed-secrets-key", {
+        namespace: config.sealedSecrets.namespace,
+        keys: sealingKeys(config, secrets),
+        after: [...argocd.ready, ...repository.ready],
+    }, providers);
+
+    const namespaces = [
+        ...config.components.flatMap((c) => (c.namespace ? [c.namespace] : [])),
+        ...platformSecrets.map((s) => s.namespace),
+        config.sealedSecrets.namespace,
+    ];
+    const project = new k8s.apiextensions.CustomResource(platformProject, renderAppProject(config, namespaces),
+        { provider: kubernetes, dependsOn: [...argocd.ready] });
+    const root = new RootApp("saif-apps", { config, after: [...argocd.ready, ...repository.ready, ...key.secrets, project] }, providers);
+
+    const bootstrap = [project, root.application];
+    const applications = new Map<string, k8s.apiextensions.CustomResource>();
+    for (const tier of [1, 2, 3, 4] as TierNumber[]) {
+        const components = plan.order.filter((c) => c.tier === tier);
+        if (components.length === 0) continue;
+        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, waves: plan.derivedWave, applications, bootstrap }, providers);
+        for (const [name, app] of Object.entries(t.applications)) applications.set(name, app);
+    }
+
+    return {
+        cluster: config.cluster,
+        argocdNamespace: config.argocd.namespace,
+        sealingCert: key.activeCert,
+        ...(repository.publicKey ? { repositoryPublicKey: repository.publicKey } : {}),
+        components: Object.fromEntries(plan.order.map((c) => [c.name, {
+            application: `${config.argocd.namespace}/${c.name}`,
+            tier: c.tier,
+            wave: plan.derivedWave.get(c.name)!,
+            gate: applicationWaitFor,
+            timeoutSeconds: c.healthTimeoutSeconds,
+        }])),
+        order: plan.order.map((c) => c.name),
+    };
+}
