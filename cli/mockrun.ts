@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+// program() only defines resources when called, so importing it before setMocks is safe.
+import { program } from "../stacks/program";
 import { project } from "../stacks/types";
 
 /** What the program asked the engine to register: exactly the RegisterResource request, decoded. */
@@ -174,7 +176,6 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
         log.debug = async () => undefined;
         let error: string | undefined;
         try {
-            const { program } = await import("../stacks/program");
             await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()));
         } catch (e) {
             error = e instanceof pulumi.RunError || (e instanceof Error && e.name === "RunError") ? e.message : String(e instanceof Error ? e.stack : e);

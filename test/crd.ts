@@ -1,0 +1,43 @@
+import Ajv, { ValidateFunction } from "ajv";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parse as parseYaml } from "yaml";
+
+type Schema = Record<string, unknown>;
+
+/** Forbid unknown fields the way the API server's strict field validation does. */
+export function strictify(schema: unknown): unknown {
+    if (Array.isArray(schema)) return schema.map(strictify);
+    if (!schema || typeof schema !== "object") return schema;
+    const s: Schema = Object.fromEntries(Object.entries(schema as Schema).map(([k, v]) => [k, strictify(v)]));
+    if (s.properties && s["x-kubernetes-preserve-unknown-fields"] !== true && s.additionalProperties === undefined) {
+        s.additionalProperties = false;
+    }
+    return s;
+}
+
+const cache = new Map<string, ValidateFunction>();
+
+/** A strict validator of `version` of the CRD in test/schemas/<file>. */
+export function crdValidator(file: string, version: string): ValidateFunction {
+    const key = `${file}@${version}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const raw = readFileSync(path.join(__dirname, "schemas", file));
+    const text = file.endsWith(".gz") ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+    const crd = parseYaml(text) as { spec: { versions: { name: string; schema: { openAPIV3Schema: unknown } }[] } };
+    const v = crd.spec.versions.find((x) => x.name === version);
+    if (!v) throw new Error(`${file} has no version ${version}`);
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const fn = ajv.compile(strictify(v.schema.openAPIV3Schema) as Schema);
+    cache.set(key, fn);
+    return fn;
+}
+
+/** Validation errors as readable lines; empty when valid. */
+export function crdErrors(file: string, version: string, object: unknown): string[] {
+    const validate = crdValidator(file, version);
+    if (validate(object)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+}
