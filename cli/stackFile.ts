@@ -77,7 +77,8 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
         if (problems.length > 0) throw new ConfigProblems(problems);
     }
     // Offline, every secret not given is a stand-in, so the program runs as if `pulumi config set --secret` had been done.
-    for (const bare of secretConfigKeys) {
+    const fleet = values[`${project}:fleet`] === true || values[`${project}:fleet`] === "true";
+    for (const bare of fleet ? [] : secretConfigKeys) {
         const key = `${project}:${bare}`;
         if (values[key] !== undefined || !needsStandIn(bare, values)) continue;
         values[key] = standIn(stack, bare);

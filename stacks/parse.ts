@@ -133,14 +133,20 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         },
     });
     const candidates: { component: ClusterComponent; on: boolean; keyBase: string; configDeps: readonly string[] }[] = [];
-    for (const c of catalog) {
-        const o = overrides[c.name];
+    for (const catalogEntry of catalog) {
+        const o = overrides[catalogEntry.name];
+        // The controller runs where the fleet key Secret is, and never renews it: every cluster keeps the one fleet key.
+        const c: CatalogComponent = catalogEntry.name === "sealed-secrets-controller"
+            ? { ...catalogEntry, namespace: parsed.sealedSecrets?.namespace ?? "sealed-secrets" }
+            : catalogEntry;
+        const keyRenewalOff = c.name === "sealed-secrets-controller"
+            ? { ...o, helm: { values: { keyrenewperiod: "0", ...(o?.helm?.values ?? {}) } } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
         if (o?.enabled === true && c.gpuOnly && !gpu) {
             problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(c.name)} needs GPUs and ${full("gpu")} is false; ` +
                 "remove the override, or set gpu: true if the cluster has GPUs");
         }
-        candidates.push({ component: resolve(c, o, false), on: o?.enabled ?? (!c.gpuOnly || gpu), keyBase, configDeps: o?.dependsOn ?? [] });
+        candidates.push({ component: resolve(c, keyRenewalOff, false), on: o?.enabled ?? (!c.gpuOnly || gpu), keyBase, configDeps: o?.dependsOn ?? [] });
     }
     for (const [name, e] of Object.entries(extras)) {
         const keyBase = keyPath(full("extraComponents"), [name]);

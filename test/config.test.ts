@@ -4,7 +4,10 @@ import { catalog } from "../components/catalog";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig, RawConfig } from "../stacks/parse";
-import { minimalRaw, seedTable, stackRaw } from "./helpers";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { minimalRaw, root, seedTable, stackRaw } from "./helpers";
+import { makeKeyPair } from "./keys";
 
 function problemsOf(raw: RawConfig): string[] {
     try {
@@ -140,6 +143,25 @@ describe("stack config (pure)", () => {
             }
         });
     }
+
+    it("checks a fleet key given as secret config: RSA, unexpired, matching its key", () => {
+        const good = makeKeyPair();
+        const withKey = (key: string, cert: string) => minimalRaw(
+            { sealedSecrets: { keySource: "config" }, sealingKey: key, sealingCert: cert }, ["sealingKey", "sealingCert"]);
+        assert.deepEqual(problemsOf(withKey(good.privateKeyPem, good.certPem)), []);
+        const expired = makeKeyPair({ notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
+        assert.deepEqual(problemsOf(withKey(expired.privateKeyPem, expired.certPem)), [
+            'saif-platform:sealingCert: expired on Jan  1 00:00:00 2021 GMT; renew the fleet key (see "Key rotation" in README.md)']);
+        const ec = readFileSync(path.join(root, "test/fixtures/ec-cert.pem"), "utf8");
+        assert.deepEqual(problemsOf(withKey(good.privateKeyPem, ec)), ["saif-platform:sealingCert: is a ec certificate; Sealed Secrets needs an RSA certificate"]);
+        assert.deepEqual(problemsOf(withKey(good.privateKeyPem, "not a certificate")), [
+            "saif-platform:sealingCert: is not a PEM certificate; give the fleet's certificate (tls.crt of the sealing key Secret)"]);
+        assert.deepEqual(problemsOf(withKey(good.privateKeyPem, makeKeyPair().certPem)), [
+            "saif-platform:sealingCert: the certificate does not match sealingKey; give the certificate made from this key"]);
+        for (const lines of [problemsOf(withKey(good.privateKeyPem, makeKeyPair().certPem))]) {
+            assert.ok(!lines.join("").includes(good.privateKeyPem.split("\n")[1]), "never echoes the key");
+        }
+    });
 
     it("collects every problem before failing", () => {
         const lines = problemsOf(minimalRaw({ gpus: 1, argocd: { flavor: "x" }, components: { "nim-llm": { enabled: "no" } } }));
