@@ -4,7 +4,7 @@ import { ConfigProblems } from "../lib/problems";
 const usage = `usage:
   npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
   npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
-  npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>] [--existing <dir>]
+  npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
   npm run bench`;
 
 async function main(argv: string[]): Promise<number> {
@@ -18,7 +18,6 @@ async function main(argv: string[]): Promise<number> {
             out: { type: "string" },
             base: { type: "string" },
             cert: { type: "string" },
-            existing: { type: "string" },
             svg: { type: "boolean" },
             "all-stacks": { type: "boolean" },
             help: { type: "boolean", short: "h" },
@@ -31,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
         case "plan": return (await import("./plan")).planCommand(values);
+        case "seal": return (await import("./seal")).sealCommand(values);
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;

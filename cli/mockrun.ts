@@ -72,7 +72,7 @@ interface MockMonitor {
 }
 
 /** Stand-in outputs of resources whose real values come from a provider. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function mockState(type: string, name: string, inputs: Record<string, unknown>, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
             return {
@@ -85,12 +85,18 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
         case "tls:index/selfSignedCert:SelfSignedCert":
             return { ...inputs, certPem: `mock-certificate-${name}` };
         case "pulumi:pulumi:StackReference": {
+            // The fleet stack's outputs: the key pair given offline (--values sealingKey/sealingCert), else stand-ins.
             const generations = ["fleet-key", "fleet-key-2", "fleet-key-3"];
+            const givenKey = values[`${project}:sealingKey`];
+            const givenCert = values[`${project}:sealingCert`];
+            const real = typeof givenKey === "string" && typeof givenCert === "string" && givenCert.includes("BEGIN CERTIFICATE");
+            const keyOf = (g: string) => (real ? givenKey : `standin-fleet-private-key-${g}`);
+            const certOf = (g: string) => (real ? givenCert : `standin-fleet-certificate-${g}`);
             return {
                 ...inputs,
                 outputs: {
-                    sealingKeys: Object.fromEntries(generations.map((g) => [g, { privateKeyPem: `standin-fleet-private-key-${g}`, certPem: `standin-fleet-certificate-${g}` }])),
-                    sealingCerts: Object.fromEntries(generations.map((g) => [g, `standin-fleet-certificate-${g}`])),
+                    sealingKeys: Object.fromEntries(generations.map((g) => [g, { privateKeyPem: keyOf(g), certPem: certOf(g) }])),
+                    sealingCerts: Object.fromEntries(generations.map((g) => [g, certOf(g)])),
                 },
                 secretOutputNames: ["sealingKeys"],
             };
@@ -117,7 +123,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
     const logs: string[] = [];
     try {
         await pulumi.runtime.setMocks({
-            newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>) }),
+            newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values) }),
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);
             },

@@ -10,6 +10,8 @@ import { planCluster } from "../lib/plan";
 import type { ClusterSecrets } from "./config";
 import type { ClusterConfig } from "./types";
 import { platformSecrets } from "../components/catalog";
+import { PlatformCertificates } from "../components/certs/certificates";
+import { PlatformSecrets } from "../components/secrets/platformSecrets";
 
 export interface ComponentOutput {
     readonly application: string;
@@ -70,9 +72,10 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
         ...(githubProvider ? { githubProvider } : {}),
         after: argocd.ready,
     }, providers);
+    const keys = sealingKeys(config, secrets);
     const key = new SealedSecretsKey("sealed-secrets-key", {
         namespace: config.sealedSecrets.namespace,
-        keys: sealingKeys(config, secrets),
+        keys,
         after: [...argocd.ready, ...repository.ready],
     }, providers);
 
@@ -86,11 +89,34 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     const root = new RootApp("saif-apps", { config, after: [...argocd.ready, ...repository.ready, ...key.secrets, project] }, providers);
 
     const bootstrap = [project, root.application];
+    const gates = new Map<string, pulumi.Resource[]>();
+    const addGates = (more: ReadonlyMap<string, readonly pulumi.Resource[]>) => {
+        for (const [name, resources] of more) gates.set(name, [...(gates.get(name) ?? []), ...resources]);
+    };
+    if (config.certManager.enabled) {
+        // Early in Tier 1: right after the bootstrap, before any Application that serves a certificate.
+        addGates(new PlatformCertificates("certificates", {
+            certManager: config.certManager, cluster: config.cluster, argocdNamespace: config.argocd.namespace, after: bootstrap,
+        }, providers).gates);
+    }
+    const delivery = config.secretDelivery;
+    if (delivery.commitSealed || delivery.githubEnvironment || delivery.directSecrets) {
+        const newest = keys[keys.length - 1];
+        const repository = config.gitops.github?.repository ?? "";
+        addGates(new PlatformSecrets("platform-secrets", {
+            cluster: config.cluster,
+            secrets: config.secrets.map((def) => ({ def, value: secrets.platform[def.key] })),
+            ...(delivery.commitSealed ? { commit: { repository, branch: delivery.branch, certPem: newest.certPem, fleetKeyPem: newest.privateKeyPem } } : {}),
+            ...(delivery.githubEnvironment ? { environment: { repository } } : {}),
+            direct: delivery.directSecrets,
+            after: bootstrap,
+        }, providers).gates);
+    }
     const applications = new Map<string, k8s.apiextensions.CustomResource>();
     for (const tier of [1, 2, 3, 4] as TierNumber[]) {
         const components = plan.order.filter((c) => c.tier === tier);
         if (components.length === 0) continue;
-        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, waves: plan.derivedWave, applications, bootstrap }, providers);
+        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, waves: plan.derivedWave, applications, bootstrap, gates }, providers);
         for (const [name, app] of Object.entries(t.applications)) applications.set(name, app);
     }
 

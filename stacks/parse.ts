@@ -299,6 +299,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             enabled: certManager.enabled ?? false,
             issuer: certManager.issuer ?? "selfSigned",
             ...(certManager.acmeEmail ? { acmeEmail: certManager.acmeEmail } : {}),
+            ...(certManager.domain ? { domain: certManager.domain } : {}),
             acmeServer: certManager.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
         },
         components,

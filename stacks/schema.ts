@@ -88,6 +88,7 @@ export const objectKeys = {
         issuer: z.enum(["selfSigned", "acme"]).optional(),
         acmeEmail: z.email().optional(),
         acmeServer: z.url().optional(),
+        domain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "dns").optional(),
     }),
     components: z.record(z.string(), componentOverride),
     extraComponents: z.record(dnsLabel, extraComponent),

@@ -65,7 +65,14 @@ export interface ClusterConfig {
         readonly githubEnvironment: boolean;
         readonly directSecrets: boolean;
     };
-    readonly certManager: { readonly enabled: boolean; readonly issuer: "selfSigned" | "acme"; readonly acmeEmail?: string; readonly acmeServer: string };
+    readonly certManager: {
+        readonly enabled: boolean;
+        readonly issuer: "selfSigned" | "acme";
+        readonly acmeEmail?: string;
+        readonly acmeServer: string;
+        /** DNS domain of the UIs' certificates (default apps.<cluster>.local). */
+        readonly domain?: string;
+    };
     /** Enabled components in catalog order, extra components last. */
     readonly components: readonly ClusterComponent[];
     /** Catalog components that are off on this cluster. */

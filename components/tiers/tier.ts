@@ -14,6 +14,8 @@ export interface TierArgs {
     readonly applications: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
     /** What every Application waits for: the end of the bootstrap. */
     readonly bootstrap: readonly pulumi.Resource[];
+    /** What a component waits for besides its dependencies (its certificate, its directly created Secrets). */
+    readonly gates?: ReadonlyMap<string, readonly pulumi.Resource[]>;
 }
 
 /**
@@ -40,7 +42,7 @@ export class Tier extends pulumi.ComponentResource {
                 renderApplication(c, args.config, args.waves.get(c.name)!),
                 {
                     parent: this,
-                    dependsOn: [...args.bootstrap, ...deps],
+                    dependsOn: [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])],
                     customTimeouts: { create: timeout, update: timeout },
                     // Adopting a cluster the seed built: saif-apps created these Applications from clusters/<cluster>/.
                     ...(args.config.adoptExisting && !c.extra ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),

@@ -1,0 +1,94 @@
+import * as github from "@pulumi/github";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformSecret } from "../catalog/secrets";
+import { sealedSecretFile } from "../../lib/sealedFiles";
+import { sealerFor } from "../../lib/seal";
+
+export interface PlatformSecretsArgs {
+    readonly cluster: string;
+    /** The secrets the enabled components need, each with its value from secure config. */
+    readonly secrets: readonly { readonly def: PlatformSecret; readonly value: pulumi.Output<string> }[];
+    /** Option 1: commit SealedSecrets to the GitOps repository. */
+    readonly commit?: { readonly repository: string; readonly branch: string; readonly certPem: pulumi.Input<string>; readonly fleetKeyPem: pulumi.Input<string> };
+    /** Option 2: a GitHub Actions environment holding this cluster's secrets, for the injection workflow. */
+    readonly environment?: { readonly repository: string };
+    /** Option 2, done by Pulumi: the Kubernetes Secrets themselves (secret in state). */
+    readonly direct?: boolean;
+    readonly after: readonly pulumi.Resource[];
+}
+
+const envName = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+/**
+ * Gets the platform's secrets into the cluster without plain text anywhere but Pulumi's encrypted state: sealed
+ * into Git, into a GitHub Actions environment, or straight into Kubernetes Secrets.
+ */
+export class PlatformSecrets extends pulumi.ComponentResource {
+    readonly files: Readonly<Record<string, github.RepositoryFile>> = {};
+    /** What each consuming component must wait for, by component name. */
+    readonly gates: ReadonlyMap<string, readonly pulumi.Resource[]>;
+
+    constructor(name: string, args: PlatformSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("saif:secrets:PlatformSecrets", name, {}, opts);
+        const gates = new Map<string, pulumi.Resource[]>();
+        const files: Record<string, github.RepositoryFile> = {};
+        const commit = args.commit;
+        if (commit) {
+            for (const { def, value } of args.secrets) {
+                const sealed = pulumi.all([value, commit.certPem, commit.fleetKeyPem]).apply(([v, cert, key]) => {
+                    try {
+                        return sealedSecretFile(def, v, sealerFor(cert, key));
+                    } catch (e) {
+                        throw new pulumi.ResourceError(`cannot seal ${def.key} with the fleet certificate: ${e instanceof Error ? e.message : String(e)}`, this);
+                    }
+                });
+                // The sealed file is ciphertext meant for Git: reviewers see it in previews. Sealing is deterministic under
+                // the fleet key, so an unchanged value gives the same bytes and no commit.
+                const path = def.key;
+                files[def.key] = new github.RepositoryFile(`${name}-${def.key}`, {
+                    repository: commit.repository,
+                    branch: commit.branch,
+                    file: pulumi.unsecret(sealed.apply((f) => f.path)),
+                    content: pulumi.unsecret(sealed.apply((f) => f.yaml)),
+                    commitMessage: `sealed-secrets: update ${path} (saif-platform, ${args.cluster})`,
+                    overwriteOnCreate: true,
+                }, { parent: this, dependsOn: [...args.after] });
+            }
+        }
+        if (args.environment) {
+            const env = new github.RepositoryEnvironment(`${name}-environment`, {
+                repository: args.environment.repository,
+                environment: `cluster-${args.cluster}`,
+            }, { parent: this, dependsOn: [...args.after] });
+            for (const { def, value } of args.secrets) {
+                new github.ActionsEnvironmentSecret(`${name}-env-${def.key}`, {
+                    repository: args.environment.repository,
+                    environment: env.environment,
+                    secretName: envName(def.key),
+                    plaintextValue: pulumi.secret(value),
+                }, { parent: this });
+            }
+        }
+        if (args.direct) {
+            const namespaces = new Map<string, k8s.core.v1.Namespace>();
+            for (const { def, value } of args.secrets) {
+                let ns = namespaces.get(def.namespace);
+                if (!ns) {
+                    ns = new k8s.core.v1.Namespace(`${name}-ns-${def.namespace}`, { metadata: { name: def.namespace } },
+                        { parent: this, retainOnDelete: true, dependsOn: [...args.after] });
+                    namespaces.set(def.namespace, ns);
+                }
+                const secret = new k8s.core.v1.Secret(`${name}-${def.key}`, {
+                    metadata: { name: def.name, namespace: ns.metadata.name, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+                    type: def.type,
+                    stringData: { [def.dataKey]: pulumi.secret(value) },
+                }, { parent: this, additionalSecretOutputs: ["stringData", "data"] });
+                for (const consumer of def.neededBy) gates.set(consumer, [...(gates.get(consumer) ?? []), secret]);
+            }
+        }
+        this.files = files;
+        this.gates = gates;
+        this.registerOutputs({ files: Object.keys(files) });
+    }
+}

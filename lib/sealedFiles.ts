@@ -1,0 +1,28 @@
+import { stringify } from "yaml";
+import type { PlatformSecret } from "../components/catalog/secrets";
+import { Sealer, sealSecret } from "./seal";
+
+export interface SealedFile {
+    /** Path in the GitOps repository: the seed's `apps/sealed-secrets/<app>/` layout. */
+    readonly path: string;
+    readonly yaml: string;
+    readonly object: Record<string, unknown>;
+}
+
+export function sealedFilePath(s: PlatformSecret): string {
+    return `apps/sealed-secrets/${s.app}/${s.name}.yaml`;
+}
+
+/** One platform secret, sealed for its namespace and name (strict scope), as the file committed to Git. */
+export function sealedSecretFile(s: PlatformSecret, value: string, sealer: Sealer): SealedFile {
+    const object = sealSecret(sealer, {
+        namespace: s.namespace,
+        name: s.name,
+        type: s.type,
+        data: { [s.dataKey]: value },
+        labels: { "app.kubernetes.io/part-of": "saif-platform", "saif.io/secret": s.key },
+    });
+    const header = `# SealedSecret for ${s.namespace}/${s.name} (${s.description}).\n` +
+        "# Written by saif-platform (pulumi up, or npm run seal); opens only as this namespace/name, with the fleet key.\n";
+    return { path: sealedFilePath(s), yaml: header + stringify(object, { lineWidth: 0 }), object };
+}

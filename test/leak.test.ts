@@ -1,0 +1,49 @@
+import { strict as assert } from "node:assert";
+import { manifests, previewJson } from "../cli/preview";
+import { platformSecrets } from "../components/catalog";
+import { plainContains } from "../lib/secretMask";
+import { makeKeyPair } from "./keys";
+import { runStack } from "./mocks";
+
+/** Every secret config key gets a unique sentinel; none may appear anywhere a person or a file could see it. */
+describe("secrets never appear in plain text (whole stacks, every delivery option on)", () => {
+    const pair = makeKeyPair();
+    const sentinels: Record<string, string> = {
+        kubeconfig: "SENTINEL-KUBECONFIG-7f3a",
+        githubToken: "SENTINEL-GITHUB-TOKEN-91c2",
+        repoToken: "SENTINEL-REPO-TOKEN-55d0",
+        ...Object.fromEntries(platformSecrets.map((s, i) => [s.key, `SENTINEL-${s.key.toUpperCase()}-${i}e9`])),
+    };
+    const keyBody = pair.privateKeyPem.split("\n").slice(1, -2).join("");
+
+    for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+        it(`${stack}: not in any non-secret input, output, preview.json, manifest or log`, async () => {
+            const rec = await runStack(stack, {
+                kubernetes: undefined,
+                gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", access: "token", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },
+                sealedSecrets: { keySource: "config" },
+                secretDelivery: { commitSealed: true, githubEnvironment: true, directSecrets: true },
+                certManager: { enabled: true },
+            }, { ...sentinels, sealingKey: pair.privateKeyPem, sealingCert: pair.certPem });
+            assert.equal(rec.error, undefined);
+            // The secrets are really used: direct Secrets and environment secrets exist.
+            assert.ok(rec.registrations.some((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"));
+            assert.ok(rec.registrations.some((r) => r.type === "github:index/repositoryFile:RepositoryFile"));
+            const seen = [
+                ...rec.registrations.map((r) => ({ where: `${r.type} ${r.name}`, value: r.inputs })),
+                { where: "outputs", value: rec.outputs as unknown },
+            ];
+            const files = [
+                { where: "preview.json", text: JSON.stringify(previewJson(rec)) },
+                ...manifests(rec).map((m) => ({ where: m.file, text: m.yaml })),
+                { where: "logs", text: rec.logs.join("\n") },
+            ];
+            for (const secret of [...Object.values(sentinels), keyBody]) {
+                for (const s of seen) assert.ok(!plainContains(s.value, secret), `${secret.slice(0, 24)} in ${s.where}`);
+                for (const f of files) assert.ok(!f.text.includes(secret), `${secret.slice(0, 24)} in ${f.where}`);
+            }
+            // ... while the raw inputs do hold them, as secrets: the check above could fail.
+            assert.ok(JSON.stringify(rec.registrations.map((r) => r.inputs)).includes(sentinels.repoToken));
+        });
+    }
+});
