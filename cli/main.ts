@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
         case "plan": return (await import("./plan")).planCommand(values);
         case "seal": return (await import("./seal")).sealCommand(values);
+        case "plan:diff": return (await import("./diff")).diffCommand(values);
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;

@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { planCluster, renderPlan } from "../lib/plan";
+import { renderMermaid } from "../lib/mermaid";
+import { ClusterPlan, planCluster, planSummary, renderPlan } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { isFleet, parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
@@ -17,42 +18,81 @@ export interface PlanFlags {
 
 export interface PlanResult {
     readonly text: string;
+    /** Undefined for the fleet stack, which deploys no components. */
+    readonly plan?: ClusterPlan;
     readonly recording: Recording;
     readonly input: StackInput;
 }
 
-/** Validate, render the table, and run the real program under mocks. Throws ConfigProblems on bad input. */
+/** Validate, plan, and run the real program under mocks. Throws ConfigProblems on bad input. */
 export async function buildPlan(dir: string, stack: string, configFile?: string, valuesFile?: string): Promise<PlanResult> {
     const input = loadStack(dir, stack, configFile, valuesFile);
-    const text = isFleet(input) ? `Fleet stack ${stack}: the fleet's Sealed Secrets key generations (no cluster)` : renderPlan(planCluster(parseClusterConfig(input)));
+    const plan = isFleet(input) ? undefined : planCluster(parseClusterConfig(input));
+    const text = plan ? renderPlan(plan) : `Fleet stack ${stack}: the fleet's Sealed Secrets key generations (no cluster)`;
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
-    return { text, recording, input };
+    return { text, ...(plan ? { plan } : {}), recording, input };
 }
 
-/** Write preview.json and manifests/ into `out`. */
-export function writePlan(out: string, rec: Recording): { manifests: number } {
+/** Write preview.json, plan.json, graph.mmd and manifests/ into `out`. */
+export function writePlan(out: string, result: PlanResult): { manifests: number } {
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, "preview.json"), `${JSON.stringify(previewJson(rec), null, 2)}\n`);
+    writeFileSync(path.join(out, "preview.json"), `${JSON.stringify(previewJson(result.recording), null, 2)}\n`);
+    if (result.plan) {
+        writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(planSummary(result.plan), null, 2)}\n`);
+        writeFileSync(path.join(out, "graph.mmd"), renderMermaid(result.plan));
+    }
     const dir = path.join(out, "manifests");
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
-    const files = manifests(rec);
+    const files = manifests(result.recording);
     for (const m of files) writeFileSync(path.join(dir, m.file), m.yaml);
     return { manifests: files.length };
+}
+
+/** Debian's Chromium, or the one named by PUPPETEER_EXECUTABLE_PATH. */
+export function findChromium(): string | undefined {
+    return [process.env.PUPPETEER_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
+}
+
+/** Render graph.mmd to graph.svg with Mermaid's CLI, offline. Returns why not, if it could not. */
+export async function renderSvg(out: string): Promise<string | undefined> {
+    const chromium = findChromium();
+    if (!chromium) return "graph.svg not written: no Chromium found (apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH); graph.mmd is written";
+    let cli: { run(input: string, output: string, opts: Record<string, unknown>): Promise<void> };
+    try {
+        cli = (await import("@mermaid-js/mermaid-cli")) as typeof cli;
+    } catch {
+        return "graph.svg not written: @mermaid-js/mermaid-cli is not installed (npm install); graph.mmd is written";
+    }
+    await cli.run(path.join(out, "graph.mmd"), path.join(out, "graph.svg") as `${string}.svg`, {
+        quiet: true,
+        puppeteerConfig: {
+            executablePath: chromium,
+            args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        },
+    });
+    return undefined;
 }
 
 export async function planCommand(flags: PlanFlags): Promise<number> {
     if (!flags.stack) throw new ConfigProblems(["--stack: is required; e.g. npm run plan -- --stack ai-pod-1"]);
     const started = process.hrtime.bigint();
-    const { text, recording } = await buildPlan(process.cwd(), flags.stack, flags.config, flags.values);
+    const result = await buildPlan(process.cwd(), flags.stack, flags.config, flags.values);
+    const { recording } = result;
     const apps = recording.registrations.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application").length;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(text);
+    console.log(result.text);
     console.log(`\nRan the program under Pulumi mocks: ${recording.registrations.length} resources registered (${apps} Argo CD Applications) in ${ms.toFixed(0)} ms`);
     if (flags.out) {
-        const written = writePlan(flags.out, recording);
-        console.log(`Wrote ${path.join(flags.out, "preview.json")} and ${written.manifests} manifests in ${path.join(flags.out, "manifests")}`);
+        const written = writePlan(flags.out, result);
+        console.log(`Wrote ${path.join(flags.out, "preview.json")}, plan.json, graph.mmd and ${written.manifests} manifests in ${path.join(flags.out, "manifests")}`);
+        if (flags.svg) {
+            const why = await renderSvg(flags.out);
+            console.log(why ?? `Wrote ${path.join(flags.out, "graph.svg")}`);
+        }
+    } else if (flags.svg) {
+        throw new ConfigProblems(["--svg: needs --out <dir> to write graph.svg into"]);
     }
     return 0;
 }

@@ -95,3 +95,33 @@ export function renderPlan(plan: ClusterPlan): string {
     );
     return out.join("\n");
 }
+
+/** The plan as data, written to plan.json next to preview.json: what `plan:diff` compares. */
+export interface PlanSummary {
+    readonly cluster: string;
+    readonly components: readonly {
+        readonly name: string;
+        readonly tier: number;
+        readonly wave: number;
+        readonly declaredWave: number;
+        readonly dependsOn: readonly string[];
+        readonly gpuOnly: boolean;
+        readonly estimateSeconds: number;
+    }[];
+    readonly bootstrap: readonly string[];
+    readonly criticalPath: { readonly gated: readonly string[]; readonly waves: readonly string[] };
+    readonly totalSeconds: { readonly gated: number; readonly waves: number };
+}
+
+export function planSummary(plan: ClusterPlan): PlanSummary {
+    return {
+        cluster: plan.cluster,
+        components: plan.order.map((c) => ({
+            name: c.name, tier: c.tier, wave: plan.derivedWave.get(c.name)!, declaredWave: plan.declaredWave.get(c.name)!,
+            dependsOn: [...c.dependsOn], gpuOnly: c.gpuOnly, estimateSeconds: c.estimateSeconds,
+        })),
+        bootstrap: [...plan.bootstrap],
+        criticalPath: { gated: [...plan.gated.criticalPath], waves: [...plan.waves.criticalPath] },
+        totalSeconds: { gated: plan.gated.totalSeconds, waves: plan.waves.totalSeconds },
+    };
+}

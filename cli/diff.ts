@@ -1,0 +1,96 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
+import type { PlanSummary } from "../lib/plan";
+import { ConfigProblems } from "../lib/problems";
+import { stackNames } from "./stackFile";
+
+export interface DiffFlags {
+    stack?: string;
+    base?: string;
+    out?: string;
+    "all-stacks"?: boolean;
+}
+
+function git(cwd: string, args: string[]): string {
+    const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+    if (r.status !== 0) throw new ConfigProblems([`git ${args.join(" ")}: ${(r.stderr || r.stdout).trim().split("\n")[0]}`]);
+    return r.stdout.trim();
+}
+
+/** Read what `plan --out` wrote. */
+export function readSnapshot(dir: string): PlanSnapshot {
+    const manifests = new Map<string, string>();
+    const mdir = path.join(dir, "manifests");
+    if (existsSync(mdir)) {
+        for (const f of readdirSync(mdir).sort()) {
+            // Keyed by the object, not the file: the number prefix is a position, and a move is not an add plus a remove.
+            const text = readFileSync(path.join(mdir, f), "utf8");
+            const obj = parseYaml(text) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+            const patch = f.includes("-patch-") ? " (patch)" : "";
+            manifests.set(`${obj.kind ?? "?"}${patch}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? f}`, text);
+        }
+    }
+    const summaryFile = path.join(dir, "plan.json");
+    const graphFile = path.join(dir, "graph.mmd");
+    return {
+        ...(existsSync(summaryFile) ? { summary: JSON.parse(readFileSync(summaryFile, "utf8")) as PlanSummary } : {}),
+        manifests,
+        ...(existsSync(graphFile) ? { graph: readFileSync(graphFile, "utf8") } : {}),
+    };
+}
+
+/** Run `plan --out` of the checkout in `cwd` (its own code and config) in a fresh process. */
+export function planSnapshot(cwd: string, stack: string, out: string, tsx: string): PlanSnapshot {
+    if (!existsSync(path.join(cwd, `Pulumi.${stack}.yaml`))) return { manifests: new Map(), missing: `no Pulumi.${stack}.yaml` };
+    const r = spawnSync(process.execPath, [tsx, "cli/main.ts", "plan", "--stack", stack, "--out", out], { cwd, encoding: "utf8" });
+    if (r.status !== 0) return { manifests: new Map(), missing: `plan failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join("; ")}` };
+    const snap = readSnapshot(out);
+    return snap.summary || snap.manifests.size > 0 ? snap : { ...snap, missing: "no component plan (fleet stack)" };
+}
+
+export async function diffCommand(flags: DiffFlags): Promise<number> {
+    const problems: string[] = [];
+    if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
+    if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
+    if (problems.length > 0) throw new ConfigProblems(problems);
+    const markdown = await planDiff(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
+    if (flags.out) {
+        writeFileSync(flags.out, markdown);
+        console.log(`Wrote ${flags.out}`);
+    } else {
+        process.stdout.write(markdown);
+    }
+    return 0;
+}
+
+/** The PR comment for the working tree against `base`: a clean worktree of the base ref, no network. */
+export async function planDiff(cwd: string, base: string, stack?: string): Promise<string> {
+    const top = git(cwd, ["rev-parse", "--show-toplevel"]);
+    const baseSha = git(top, ["rev-parse", "--verify", `${base}^{commit}`]);
+    const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
+    const worktree = path.join(tmp, "base");
+    git(top, ["worktree", "add", "--detach", worktree, baseSha]);
+    try {
+        // The base runs its own code with this checkout's installed packages.
+        if (existsSync(path.join(top, "node_modules")) && !existsSync(path.join(worktree, "node_modules"))) {
+            symlinkSync(path.join(top, "node_modules"), path.join(worktree, "node_modules"), "dir");
+        }
+        const tsx = path.join(top, "node_modules", "tsx", "dist", "cli.mjs");
+        const stacks = stack ? [stack] : [...new Set([...stackNames(top), ...stackNames(worktree)])].sort();
+        const sections: string[] = [];
+        for (const s of stacks) {
+            const before = planSnapshot(worktree, s, path.join(tmp, `before-${s}`), tsx);
+            const after = planSnapshot(top, s, path.join(tmp, `after-${s}`), tsx);
+            if (after.missing?.startsWith("no component plan") && before.missing?.startsWith("no component plan")) continue;
+            sections.push(diffReport(s, before, after));
+        }
+        return diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`);
+    } finally {
+        spawnSync("git", ["worktree", "remove", "--force", worktree], { cwd: top });
+        rmSync(tmp, { recursive: true, force: true });
+    }
+}

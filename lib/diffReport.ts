@@ -1,0 +1,116 @@
+import { createTwoFilesPatch } from "diff";
+import { formatDuration, type PlanSummary } from "./plan";
+
+/** One side of a comparison: what `plan --out` wrote for a stack. */
+export interface PlanSnapshot {
+    readonly summary?: PlanSummary;
+    /** Manifests by object key (`Application/openshift-gitops/nim-llm`), YAML text. */
+    readonly manifests: ReadonlyMap<string, string>;
+    readonly graph?: string;
+    /** Why this side has no plan (the stack is new, or its config failed). */
+    readonly missing?: string;
+}
+
+export const commentMarker = "<!-- saif-platform:plan-diff -->";
+
+function fence(lang: string, body: string): string {
+    const ticks = body.includes("```") ? "````" : "```";
+    return `${ticks}${lang}\n${body.trimEnd()}\n${ticks}`;
+}
+
+/** Strip the header comment (it carries the URN) so a diff shows only the object. */
+const body = (yaml: string) => yaml.split("\n").filter((l) => !l.startsWith("# ")).join("\n");
+
+function unified(key: string, before: string, after: string): string {
+    const name = key.replace(/[^A-Za-z0-9.-]+/g, "_");
+    const patch = createTwoFilesPatch(`before/${name}.yaml`, `after/${name}.yaml`, body(before), body(after), "", "", { context: 3 });
+    return patch.split("\n").filter((l) => !l.startsWith("====")).join("\n");
+}
+
+/** The catalog's Applications (labelled with their component) by component name, to their manifest keys. */
+function componentApps(manifests: ReadonlyMap<string, string>): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [key, text] of manifests) {
+        const name = /saif\.io\/component: (\S+)/.exec(text)?.[1];
+        if (key.startsWith("Application/") && name) out.set(name, key);
+    }
+    return out;
+}
+
+/** Markdown for a PR comment: what a change does to one stack's deployment, without cluster access. */
+export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnapshot): string {
+    const out: string[] = [`## Stack \`${stack}\``];
+    if (after.missing) return [...out, `The plan of the change failed or the stack was removed: ${after.missing}`].join("\n\n");
+    const b = before.summary;
+    const a = after.summary!;
+    if (before.missing) out.push(`_No plan of this stack at the base (${before.missing})._`);
+    else if (!b) out.push("_The base's plan wrote no plan.json (an older version): objects are compared, order and times are not._");
+
+    const bNames = new Map((b?.components ?? []).map((c, i) => [c.name, { ...c, position: i + 1 }]));
+    const aNames = new Map(a.components.map((c, i) => [c.name, { ...c, position: i + 1 }]));
+    // Components are told apart by their Applications, so a base whose plan wrote no plan.json still compares.
+    const bApps = componentApps(before.manifests);
+    const aApps = componentApps(after.manifests);
+    const added = [...aApps.keys()].filter((n) => !bApps.has(n));
+    const removed = [...bApps.keys()].filter((n) => !aApps.has(n));
+    const changedApps = [...aApps].filter(([n, k]) => bApps.has(n) && before.manifests.get(bApps.get(n)!) !== after.manifests.get(k))
+        .map(([name, key]) => ({ name, key }));
+    const appKeys = new Set([...bApps.values(), ...aApps.values()]);
+    const keys = [...new Set([...before.manifests.keys(), ...after.manifests.keys()])].filter((k) => !appKeys.has(k)).sort();
+    const changedOther = keys.filter((k) => before.manifests.has(k) && after.manifests.has(k) && before.manifests.get(k) !== after.manifests.get(k));
+    const otherAdded = keys.filter((k) => !before.manifests.has(k));
+    const otherRemoved = keys.filter((k) => !after.manifests.has(k));
+    const wave = (m: ReadonlyMap<string, string>, key?: string) => (key ? /sync-wave: "(-?\d+)"/.exec(m.get(key) ?? "")?.[1] ?? "-" : "-");
+
+    const moved = a.components.filter((c) => {
+        const old = bNames.get(c.name);
+        return old !== undefined && (old.wave !== c.wave || old.position !== aNames.get(c.name)!.position);
+    });
+    const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length + moved.length === 0;
+    if (nothing && !before.missing) {
+        out.push(`No changes: ${a.components.length} components, same order, same objects.`);
+        return out.join("\n\n");
+    }
+
+    out.push(`**${added.length} added, ${removed.length} removed, ${changedApps.length} changed** (Applications); ` +
+        `${changedOther.length + otherAdded.length + otherRemoved.length} other objects differ; ${moved.length} components move in order or wave.`);
+
+    const rows = [
+        ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(after.manifests, aApps.get(n))} |`),
+        ...removed.map((n) => `| \`${n}\` | removed (its Application is deleted; see its finalizer) | ${bNames.get(n)?.tier ?? "-"} | ${wave(before.manifests, bApps.get(n))} → - |`),
+        ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(before.manifests, bApps.get(name))} → ${wave(after.manifests, key)} |`),
+    ];
+    if (rows.length > 0) out.push("### Components", "| component | change | tier | wave |\n|---|---|---|---|\n" + rows.join("\n"));
+
+    const diffs = [
+        ...changedApps.map(({ key, name }) => ({ title: `Application \`${name}\``, text: unified(name, before.manifests.get(bApps.get(name)!)!, after.manifests.get(key)!) })),
+        ...changedOther.map((k) => ({ title: `\`${k}\``, text: unified(k, before.manifests.get(k)!, after.manifests.get(k)!) })),
+        ...otherAdded.map((k) => ({ title: `\`${k}\` (added)`, text: unified(k, "", after.manifests.get(k)!) })),
+        ...otherRemoved.map((k) => ({ title: `\`${k}\` (removed)`, text: unified(k, before.manifests.get(k)!, "") })),
+    ];
+    if (diffs.length > 0) {
+        out.push("### Diffs", diffs.map((d) => `<details><summary>${d.title}</summary>\n\n${fence("diff", d.text)}\n\n</details>`).join("\n"));
+    }
+    if (moved.length > 0) {
+        out.push("### Order and wave changes", "| component | position | wave |\n|---|---|---|\n" + moved.map((c) => {
+            const old = bNames.get(c.name)!;
+            return `| \`${c.name}\` | ${old.position} → ${aNames.get(c.name)!.position} | ${old.wave} → ${c.wave} |`;
+        }).join("\n"));
+    }
+    const path = (p?: readonly string[]) => (p && p.length > 0 ? p.map((x) => `\`${x}\``).join(" → ") : "-");
+    const time = (s?: number) => (s === undefined ? "-" : formatDuration(s));
+    out.push("### Critical path and estimated time to ready",
+        "| | before | after |\n|---|---|---|\n" +
+        `| critical path (dependsOn gates) | ${path(b?.criticalPath.gated)} | ${path(a.criticalPath.gated)} |\n` +
+        `| time to ready, dependsOn gates | ${time(b?.totalSeconds.gated)} | ${time(a.totalSeconds.gated)} |\n` +
+        `| time to ready, sync waves | ${time(b?.totalSeconds.waves)} | ${time(a.totalSeconds.waves)} |\n\n` +
+        "_Times are estimates from the catalog, not measurements._");
+    if (after.graph) out.push("### Deployment graph (after)", `<details><summary>graph</summary>\n\n${fence("mermaid", after.graph)}\n\n</details>`);
+    return out.join("\n\n");
+}
+
+export function diffDocument(sections: readonly string[], base: string): string {
+    return [commentMarker, `# Offline plan diff against \`${base}\``,
+        "Rendered by `npm run plan:diff` from the program under Pulumi mocks: no cluster, no credentials; secrets show as `[secret]`.",
+        ...sections].join("\n\n") + "\n";
+}
