@@ -52,12 +52,12 @@ export function planSnapshot(cwd: string, stack: string, out: string, tsx: strin
     return snap.summary || snap.manifests.size > 0 ? snap : { ...snap, missing: "no component plan (fleet stack)" };
 }
 
-export async function diffCommand(flags: DiffFlags): Promise<number> {
+export function diffCommand(flags: DiffFlags): number {
     const problems: string[] = [];
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
     if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
     if (problems.length > 0) throw new ConfigProblems(problems);
-    const markdown = await planDiff(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
+    const markdown = planDiff(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
     if (flags.out) {
         writeFileSync(flags.out, markdown);
         console.log(`Wrote ${flags.out}`);
@@ -68,7 +68,7 @@ export async function diffCommand(flags: DiffFlags): Promise<number> {
 }
 
 /** The PR comment for the working tree against `base`: a clean worktree of the base ref, no network. */
-export async function planDiff(cwd: string, base: string, stack?: string): Promise<string> {
+export function planDiff(cwd: string, base: string, stack?: string): string {
     const top = git(cwd, ["rev-parse", "--show-toplevel"]);
     const baseSha = git(top, ["rev-parse", "--verify", `${base}^{commit}`]);
     const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));

@@ -61,11 +61,11 @@ export async function renderSvg(out: string): Promise<string | undefined> {
     if (!chromium) return "graph.svg not written: no Chromium found (apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH); graph.mmd is written";
     let cli: { run(input: string, output: string, opts: Record<string, unknown>): Promise<void> };
     try {
-        cli = (await import("@mermaid-js/mermaid-cli")) as typeof cli;
+        cli = (await import("@mermaid-js/mermaid-cli"));
     } catch {
         return "graph.svg not written: @mermaid-js/mermaid-cli is not installed (npm install); graph.mmd is written";
     }
-    await cli.run(path.join(out, "graph.mmd"), path.join(out, "graph.svg") as `${string}.svg`, {
+    await cli.run(path.join(out, "graph.mmd"), path.join(out, "graph.svg"), {
         quiet: true,
         puppeteerConfig: {
             executablePath: chromium,

@@ -1,4 +1,4 @@
-import { tierNames, TierNumber } from "../components/catalog/types";
+import { tierNames } from "../components/catalog/types";
 import { formatDuration, type ClusterPlan } from "./plan";
 
 const id = (name: string) => `c_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
@@ -19,7 +19,7 @@ export function renderMermaid(plan: ClusterPlan): string {
     lines.push("  end");
     for (let i = 1; i < plan.bootstrap.length; i++) edges.push(`  b${i - 1} --> b${i}`);
 
-    const tiers = [...new Set(plan.order.map((c) => c.tier))].sort() as TierNumber[];
+    const tiers = [...new Set(plan.order.map((c) => c.tier))].sort();
     for (const tier of tiers) {
         lines.push(`  subgraph tier${tier}[${label(`Tier ${tier}: ${tierNames[tier]}`)}]`);
         for (const c of plan.order.filter((x) => x.tier === tier)) {
