@@ -32,10 +32,19 @@ async function main(argv: string[]): Promise<number> {
         case "plan": return (await import("./plan")).planCommand(values);
         case "seal": return (await import("./seal")).sealCommand(values);
         case "plan:diff": return (await import("./diff")).diffCommand(values);
+        case "bench": return (await import("./bench")).benchCommand();
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;
     }
+}
+
+// For `npm run bench`: report this process's peak memory and CPU time when it ends.
+if (process.env.SAIF_REPORT_RESOURCES) {
+    process.on("exit", () => {
+        const u = process.resourceUsage();
+        process.stderr.write(`saif-resources ${JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })}\n`);
+    });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,110 @@
+import { JSDOM } from "jsdom";
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { planDiff, readSnapshot } from "../cli/diff";
+import { buildPlan, writePlan } from "../cli/plan";
+import { diffReport } from "../lib/diffReport";
+import { renderMermaid } from "../lib/mermaid";
+import { planCluster } from "../lib/plan";
+import { parseClusterConfig } from "../stacks/parse";
+import { root, stackRaw } from "./helpers";
+
+interface MermaidDb { getVertices(): Map<string, unknown>; getEdges(): { start: string; end: string }[] }
+interface MermaidApi {
+    parse(text: string): Promise<unknown>;
+    mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: MermaidDb }> };
+}
+
+/** Mermaid's own parser, in Node with a DOM from jsdom. */
+async function loadMermaid(): Promise<MermaidApi> {
+    const dom = new JSDOM("<!doctype html><html><body></body></html>");
+    const g = globalThis as Record<string, unknown>;
+    g.window ??= dom.window;
+    g.document ??= dom.window.document;
+    return (await import("mermaid")).default as unknown as MermaidApi;
+}
+
+describe("the deployment graph as Mermaid", () => {
+    it("is accepted by Mermaid's parser, with one node per component and one edge per dependency", async () => {
+        const mermaid = await loadMermaid();
+        for (const stack of ["ai-pod-1", "ai-pod-3"]) {
+            const plan = planCluster(parseClusterConfig(stackRaw(stack)));
+            const text = renderMermaid(plan);
+            await mermaid.parse(text);
+            const { db } = await mermaid.mermaidAPI.getDiagramFromText(text);
+            const ids = new Map(plan.order.map((c) => [`c_${c.name.replace(/-/g, "_")}`, c.name]));
+            const vertices = [...db.getVertices().keys()];
+            assert.deepEqual(vertices.filter((v) => ids.has(v)).sort(), [...ids.keys()].sort(), "one node per component");
+            const componentEdges = db.getEdges().filter((e) => ids.has(e.start) && ids.has(e.end))
+                .map((e) => `${ids.get(e.start)} -> ${ids.get(e.end)}`).sort();
+            const expected = plan.order.flatMap((c) => c.dependsOn.map((d) => `${d} -> ${c.name}`)).sort();
+            assert.deepEqual(componentEdges, expected, "one edge per dependency");
+            if (stack === "ai-pod-1") {
+                assert.match(text, /class .*c_nim_llm.* critical/);
+                assert.match(text, /c_gpu_operator\["gpu-operator \(GPU\)/);
+                assert.match(text, /linkStyle \d+(,\d+)* stroke:#d62728/);
+            }
+        }
+        await assert.rejects(mermaid.parse("flowchart TD\n  a -->"), "the parser does reject broken input");
+    });
+});
+
+describe("plan:diff", () => {
+    let tmp: string;
+    before(() => {
+        tmp = mkdtempSync(path.join(tmpdir(), "diff-"));
+    });
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it("reports a component turned off, a revision changed and a dependency added, with secrets masked", async () => {
+        const values = path.join(tmp, "values.yaml");
+        writeFileSync(values, stringify({ "saif-platform:ngcApiKey": "SENTINEL-NGC-DIFF", "saif-platform:splunkHecToken": "SENTINEL-SPLUNK-DIFF" }));
+        const snap = async (file: string, out: string) => {
+            writePlan(out, await buildPlan(root, "ai-pod-1", path.join(root, "test/fixtures", file), values));
+            return readSnapshot(out);
+        };
+        const report = diffReport("ai-pod-1", await snap("diff-before.yaml", path.join(tmp, "b")), await snap("diff-after.yaml", path.join(tmp, "a")));
+        writeFileSync(path.join(tmp, "report.md"), report);
+        assert.match(report, /\*\*0 added, 1 removed, 2 changed\*\* \(Applications\)/);
+        assert.match(report, /\| `splunk-reporter` \| removed .*\| 4 \| 5 → - \|/);
+        assert.match(report, /\| `nim-llm` \| changed \| 3 \| 6 → 6 \|/);
+        assert.match(report, /\| `intersight-otel` \| changed \| 4 \| 4 → 5 \|/);
+        assert.match(report, /-    targetRevision: main\n\+    targetRevision: nim-llm-v2/);
+        assert.match(report, /-    argocd.argoproj.io\/sync-wave: "4"\n\+    argocd.argoproj.io\/sync-wave: "5"/);
+        assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 4 → 5 \|/);
+        assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 51m 45s \| 51m 45s \|/);
+        assert.match(report, /```mermaid\nflowchart TD/);
+        assert.ok(!report.includes("SENTINEL"), "no secret value");
+        // Nothing changes between a plan and itself.
+        const same = diffReport("ai-pod-1", readSnapshot(path.join(tmp, "a")), readSnapshot(path.join(tmp, "a")));
+        assert.match(same, /No changes: 22 components, same order, same objects\./);
+    });
+
+    it("renders the working tree against a git ref through a clean worktree", function () {
+        this.timeout(120_000);
+        const markdown = planDiff(root, "HEAD", "ai-pod-3");
+        assert.match(markdown, /^<!-- saif-platform:plan-diff -->/);
+        assert.match(markdown, /## Stack `ai-pod-3`/);
+        // The working tree may differ from HEAD while developing; in CI (a clean clone) it is the same.
+        if (process.env.CI) assert.match(markdown, /No changes: 16 components/);
+    });
+});
+
+describe("the pull-request workflow", () => {
+    it("is valid YAML with the test, offline diff and pulumi preview jobs, actions pinned", () => {
+        const text = readFileSync(path.join(root, ".github/workflows/preview.yml"), "utf8");
+        const wf = parseYaml(text) as { on: Record<string, unknown>; jobs: Record<string, { needs?: string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+        assert.ok("pull_request" in wf.on);
+        assert.deepEqual(Object.keys(wf.jobs).sort(), ["offline-diff", "pulumi-preview", "test"]);
+        assert.ok(wf.jobs.test.steps.some((s) => s.run === "npm test"));
+        assert.ok(wf.jobs["offline-diff"].steps.some((s) => s.run?.includes("npm run plan:diff -- --all-stacks --base")));
+        const preview = wf.jobs["pulumi-preview"].steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.deepEqual([preview.with?.command, preview.with?.["comment-on-pr"], preview.with?.diff], ["preview", true, true]);
+        for (const job of Object.values(wf.jobs)) {
+            for (const s of job.steps) if (s.uses) assert.match(s.uses, /@v\d+\.\d+\.\d+$/, `${s.uses} pinned to a version`);
+        }
+    });
+});
