@@ -5,7 +5,8 @@ const usage = `usage:
   npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
   npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
   npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
-  npm run bench`;
+  npm run bench
+  npm run docs    (regenerates the sample PR comment in README.md)`;
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
         case "seal": return (await import("./seal")).sealCommand(values);
         case "plan:diff": return (await import("./diff")).diffCommand(values);
         case "bench": return (await import("./bench")).benchCommand();
+        case "docs": return (await import("./docs")).docsCommand();
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;

@@ -52,6 +52,8 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig, wa
                 "argocd.argoproj.io/sync-wave": String(wave),
                 "pulumi.com/waitFor": applicationWaitFor,
                 "pulumi.com/timeoutSeconds": String(c.healthTimeoutSeconds),
+                // saif-apps may still list it (adopted from clusters/<cluster>/): it must never prune what Pulumi owns.
+                "argocd.argoproj.io/sync-options": "Prune=false",
             },
             ...(fin ? { finalizers: fin } : {}),
         },

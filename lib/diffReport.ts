@@ -62,18 +62,31 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     const otherRemoved = keys.filter((k) => !after.manifests.has(k));
     const wave = (m: ReadonlyMap<string, string>, key?: string) => (key ? /sync-wave: "(-?\d+)"/.exec(m.get(key) ?? "")?.[1] ?? "-" : "-");
 
+    // Positions among the components both sides have, so adding or removing one does not move every later one.
+    const common = (list: readonly { name: string }[]) => list.filter((c) => bNames.has(c.name) && aNames.has(c.name)).map((c) => c.name);
+    const bPos = new Map(common(b?.components ?? []).map((n, i) => [n, i + 1]));
+    const aPos = new Map(common(a.components).map((n, i) => [n, i + 1]));
     const moved = a.components.filter((c) => {
         const old = bNames.get(c.name);
-        return old !== undefined && (old.wave !== c.wave || old.position !== aNames.get(c.name)!.position);
+        return old !== undefined && (old.wave !== c.wave || bPos.get(c.name) !== aPos.get(c.name));
     });
-    const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length + moved.length === 0;
+    const rewired = a.components.flatMap((c) => {
+        const old = bNames.get(c.name);
+        if (!old) return [];
+        const plus = c.dependsOn.filter((d) => !old.dependsOn.includes(d));
+        const minus = old.dependsOn.filter((d) => !c.dependsOn.includes(d));
+        return plus.length + minus.length > 0 ? [{ name: c.name, plus, minus }] : [];
+    });
+    const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length +
+        moved.length + rewired.length === 0;
     if (nothing && !before.missing) {
         out.push(`No changes: ${a.components.length} components, same order, same objects.`);
         return out.join("\n\n");
     }
 
     out.push(`**${added.length} added, ${removed.length} removed, ${changedApps.length} changed** (Applications); ` +
-        `${changedOther.length + otherAdded.length + otherRemoved.length} other objects differ; ${moved.length} components move in order or wave.`);
+        `${changedOther.length + otherAdded.length + otherRemoved.length} other objects differ; ${rewired.length} components change dependencies; ` +
+        `${moved.length} move in order or wave.`);
 
     const rows = [
         ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(after.manifests, aApps.get(n))} |`),
@@ -91,10 +104,14 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     if (diffs.length > 0) {
         out.push("### Diffs", diffs.map((d) => `<details><summary>${d.title}</summary>\n\n${fence("diff", d.text)}\n\n</details>`).join("\n"));
     }
+    if (rewired.length > 0) {
+        out.push("### Dependency changes (Pulumi dependsOn gates)", "| component | added | removed |\n|---|---|---|\n" +
+            rewired.map((r) => `| \`${r.name}\` | ${r.plus.map((d) => `\`${d}\``).join(", ") || "-"} | ${r.minus.map((d) => `\`${d}\``).join(", ") || "-"} |`).join("\n"));
+    }
     if (moved.length > 0) {
         out.push("### Order and wave changes", "| component | position | wave |\n|---|---|---|\n" + moved.map((c) => {
             const old = bNames.get(c.name)!;
-            return `| \`${c.name}\` | ${old.position} → ${aNames.get(c.name)!.position} | ${old.wave} → ${c.wave} |`;
+            return `| \`${c.name}\` | ${bPos.get(c.name)} → ${aPos.get(c.name)} | ${old.wave} → ${c.wave} |`;
         }).join("\n"));
     }
     const path = (p?: readonly string[]) => (p && p.length > 0 ? p.map((x) => `\`${x}\``).join(" → ") : "-");

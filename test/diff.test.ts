@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { planDiff, readSnapshot } from "../cli/diff";
+import { quoted, readmeSample, samplePrComment } from "../cli/docs";
 import { buildPlan, writePlan } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
@@ -74,7 +75,9 @@ describe("plan:diff", () => {
         assert.match(report, /\| `intersight-otel` \| changed \| 4 \| 4 → 5 \|/);
         assert.match(report, /-    targetRevision: main\n\+    targetRevision: nim-llm-v2/);
         assert.match(report, /-    argocd.argoproj.io\/sync-wave: "4"\n\+    argocd.argoproj.io\/sync-wave: "5"/);
+        assert.match(report, /### Dependency changes[\s\S]*\| `intersight-otel` \| `splunk-otel` \| - \|/);
         assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 4 → 5 \|/);
+        assert.ok(!/\| `nim-llm` \| \d+ → \d+ \|/.test(report), "a removal elsewhere does not move nim-llm");
         assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 51m 45s \| 51m 45s \|/);
         assert.match(report, /```mermaid\nflowchart TD/);
         assert.ok(!report.includes("SENTINEL"), "no secret value");
@@ -106,5 +109,20 @@ describe("the pull-request workflow", () => {
         for (const job of Object.values(wf.jobs)) {
             for (const s of job.steps) if (s.uses) assert.match(s.uses, /@v\d+\.\d+\.\d+$/, `${s.uses} pinned to a version`);
         }
+    });
+});
+
+describe("README", () => {
+    it("shows the sample PR comment exactly as plan:diff generates it (npm run docs)", async () => {
+        const readme = readFileSync(path.join(root, "README.md"), "utf8");
+        assert.equal(readmeSample(readme), quoted(await samplePrComment(root)).trim());
+    });
+
+    it("starts with the two commands: the offline plan of ai-pod-1, and the tests", () => {
+        const readme = readFileSync(path.join(root, "README.md"), "utf8");
+        const blocks = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => m[1].trim());
+        assert.equal(blocks[0], "npm ci --ignore-scripts && npm run plan -- --stack ai-pod-1");
+        assert.equal(blocks[1], "npm ci --ignore-scripts && npm test");
+        assert.match(readFileSync(path.join(root, ".ci/run"), "utf8"), /\nnpm test\n/);
     });
 });

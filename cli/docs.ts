@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { diffDocument, diffReport } from "../lib/diffReport";
+import { readSnapshot } from "./diff";
+import { buildPlan, writePlan } from "./plan";
+
+const start = "<!-- sample-pr-comment:start -->";
+const end = "<!-- sample-pr-comment:end -->";
+
+/** The README's sample PR comment: plan:diff's report for the fixture pair in test/fixtures (generated, never edited). */
+export async function samplePrComment(dir: string): Promise<string> {
+    const tmp = mkdtempSync(path.join(tmpdir(), "docs-"));
+    try {
+        const snap = async (file: string) => {
+            const out = path.join(tmp, file);
+            writePlan(out, await buildPlan(dir, "ai-pod-1", path.join(dir, "test/fixtures", file)));
+            return readSnapshot(out);
+        };
+        const before = await snap("diff-before.yaml");
+        const after = await snap("diff-after.yaml");
+        return diffDocument([diffReport("ai-pod-1", before, after)], "main");
+    } finally {
+        rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+export function readmeSample(readme: string): string | undefined {
+    const i = readme.indexOf(start);
+    const j = readme.indexOf(end);
+    return i >= 0 && j > i ? readme.slice(i + start.length, j).trim() : undefined;
+}
+
+/** Quote the comment in the README as rendered Markdown would show it in the PR. */
+export function quoted(markdown: string): string {
+    return markdown.trimEnd().split("\n").map((l) => (l ? `> ${l}` : ">")).join("\n");
+}
+
+export async function docsCommand(): Promise<number> {
+    const file = path.join(process.cwd(), "README.md");
+    const readme = readFileSync(file, "utf8");
+    const i = readme.indexOf(start);
+    const j = readme.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block`);
+    const sample = quoted(await samplePrComment(process.cwd()));
+    writeFileSync(file, `${readme.slice(0, i + start.length)}\n${sample}\n${readme.slice(j)}`);
+    console.log("Updated the sample PR comment in README.md");
+    return 0;
+}
