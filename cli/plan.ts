@@ -51,17 +51,19 @@ export function writePlan(out: string, result: PlanResult): { manifests: number 
 }
 
 /** Debian's Chromium, or the one named by PUPPETEER_EXECUTABLE_PATH. */
-export function findChromium(): string | undefined {
-    return [process.env.PUPPETEER_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => p && existsSync(p));
+export function findChromium(candidates = [process.env.PUPPETEER_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]): string | undefined {
+    return candidates.find((p) => p && existsSync(p));
 }
 
 /** Render graph.mmd to graph.svg with Mermaid's CLI, offline. Returns why not, if it could not. */
-export async function renderSvg(out: string): Promise<string | undefined> {
-    const chromium = findChromium();
+export async function renderSvg(out: string, candidates?: (string | undefined)[]): Promise<string | undefined> {
+    const chromium = findChromium(candidates);
     if (!chromium) return "graph.svg not written: no Chromium found (apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH); graph.mmd is written";
     let cli: { run(input: string, output: string, opts: Record<string, unknown>): Promise<void> };
     try {
-        cli = (await import("@mermaid-js/mermaid-cli"));
+        // An optional dependency (it needs Node 22 and a browser): resolved at run time, not by the type checker.
+        const optional: string = "@mermaid-js/mermaid-cli";
+        cli = (await import(optional)) as typeof cli;
     } catch {
         return "graph.svg not written: @mermaid-js/mermaid-cli is not installed (npm install); graph.mmd is written";
     }

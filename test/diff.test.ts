@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { planDiff, readSnapshot } from "../cli/diff";
 import { quoted, readmeSample, samplePrComment } from "../cli/docs";
-import { buildPlan, writePlan } from "../cli/plan";
+import { buildPlan, renderSvg, writePlan } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
@@ -50,6 +50,11 @@ describe("the deployment graph as Mermaid", () => {
             }
         }
         await assert.rejects(mermaid.parse("flowchart TD\n  a -->"), "the parser does reject broken input");
+    });
+
+    it("says in one line why there is no graph.svg without Chromium", async () => {
+        const why = await renderSvg("/nonexistent", []);
+        assert.equal(why, "graph.svg not written: no Chromium found (apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH); graph.mmd is written");
     });
 });
 
