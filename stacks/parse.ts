@@ -139,7 +139,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         const c: CatalogComponent = catalogEntry.name === "sealed-secrets-controller"
             ? { ...catalogEntry, namespace: parsed.sealedSecrets?.namespace ?? "sealed-secrets" }
             : catalogEntry;
-        const keyRenewalOff = c.name === "sealed-secrets-controller"
+        // (A Kustomize source cannot take Helm values: then the renewal flag is the overlay's to set.)
+        const keyRenewalOff = c.name === "sealed-secrets-controller" && !o?.kustomize
             ? { ...o, helm: { values: { keyrenewperiod: "0", ...(o?.helm?.values ?? {}) } } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
         if (o?.enabled === true && c.gpuOnly && !gpu) {

@@ -18,7 +18,8 @@ export const catalog: readonly CatalogComponent[] = [
         holdsData: false, syncOptions: [],
     },
     {
-        name: "platform-idms", tier: 1, declaredWave: -10, path: "apps/platform-idms",
+        // Cluster-scoped objects only; a destination namespace keeps the AppProject's destination list exact.
+        name: "platform-idms", tier: 1, declaredWave: -10, namespace: "openshift-config", path: "apps/platform-idms",
         deploys: "IDMS/ITMS manifests for disconnected image resolution", dependsOn: ["argocd-config"], gpuOnly: false,
         ready: "ImageDigestMirrorSet/ImageTagMirrorSet applied (the MachineConfig rollout follows)",
         healthTimeoutSeconds: 30 * min, estimateSeconds: 120, holdsData: false, syncOptions: [],
@@ -36,13 +37,13 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 15 * min, estimateSeconds: 150, holdsData: false, syncOptions: [],
     },
     {
-        name: "sealed-secrets", tier: 1, declaredWave: -5, path: "apps/sealed-secrets",
+        name: "sealed-secrets", tier: 1, declaredWave: -5, namespace: "sealed-secrets", path: "apps/sealed-secrets",
         deploys: "Common SealedSecrets (Splunk, Hubble, Intersight)", dependsOn: ["sealed-secrets-controller"],
         gpuOnly: false, ready: "every SealedSecret Synced (unsealed into its Secret)",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
     },
     {
-        name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, path: "apps/sealed-secrets-gpu",
+        name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, namespace: "nim", path: "apps/sealed-secrets-gpu",
         deploys: "GPU SealedSecrets (NGC API key, webserver-credentials)", dependsOn: ["sealed-secrets-controller"],
         gpuOnly: true, ready: "every SealedSecret Synced (unsealed into its Secret)",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
@@ -54,7 +55,7 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 180, holdsData: false, syncOptions: [ns],
     },
     {
-        name: "hubble-timescape-scc", tier: 2, declaredWave: -2, path: "apps/hubble-timescape-scc",
+        name: "hubble-timescape-scc", tier: 2, declaredWave: -2, namespace: "hubble-timescape", path: "apps/hubble-timescape-scc",
         deploys: "SecurityContextConstraints for Hubble Timescape pods", dependsOn: [], gpuOnly: false,
         ready: "SecurityContextConstraints exist", healthTimeoutSeconds: 5 * min, estimateSeconds: 10,
         holdsData: false, syncOptions: [],

@@ -16,7 +16,7 @@ export interface CatalogComponent {
     /** The `argocd.argoproj.io/sync-wave` the seed gives it (after our one fix, see data.ts). */
     readonly declaredWave: number;
     readonly deploys: string;
-    /** Destination namespace; absent for Applications whose objects are cluster-scoped or span namespaces. */
+    /** Destination namespace (for cluster-scoped objects, a namespace the AppProject allows). */
     readonly namespace?: string;
     /** Source path in the GitOps repository. */
     readonly path: string;
