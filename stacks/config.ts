@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ConfigProblems } from "../lib/problems";
-import { FleetConfig, isFleet, parseClusterConfig, parseFleetConfig, RawConfig } from "./parse";
+import { FleetConfig, isFleet, parseFleetConfig } from "./fleetConfig";
+import { parseClusterConfig, RawConfig } from "./parse";
 import { ClusterConfig, project } from "./types";
 
 /** Secret config values, each an Output marked secret: they never pass through the plain ClusterConfig. */

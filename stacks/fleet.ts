@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { FleetConfig } from "./parse";
+import type { FleetConfig } from "./fleetConfig";
 
 export interface FleetOutputs {
     /** Private keys by generation: secret in state and in every output that reads them. */

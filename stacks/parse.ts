@@ -2,9 +2,10 @@ import { z } from "zod";
 import { checkKeyPair } from "../lib/certs";
 import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
 import { closestName, findCycle, unknownDependencies } from "../lib/graph";
-import { ConfigProblems, show } from "../lib/problems";
+import { ConfigProblems } from "../lib/problems";
+import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, defOf, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
-import { ClusterComponent, ClusterConfig, project } from "./types";
+import { ClusterComponent, ClusterConfig, full, project } from "./types";
 
 /** A stack's configuration as it arrives: from the Pulumi runtime (strings, objects as JSON) or a stack file (YAML values). */
 export interface RawConfig {
@@ -18,10 +19,9 @@ export interface RawConfig {
 
 export const secretConfigKeys: readonly string[] = [...bootstrapSecretKeys, ...platformSecrets.map((s) => s.key)];
 const knownKeys = [...Object.keys(simpleKeys), ...Object.keys(objectKeys), ...secretConfigKeys];
-const full = (key: string) => `${project}:${key}`;
 
 /** The runtime passes structured values as JSON text and booleans as "true"/"false"; a stack file passes them decoded. */
-function decode(value: unknown, schema: z.ZodType): unknown {
+export function decode(value: unknown, schema: z.ZodType): unknown {
     if (typeof value !== "string") return value;
     const type = defOf(schema).type;
     if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
@@ -307,65 +307,4 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => c.component.name),
         secrets,
     });
-}
-
-function checkRepository(
-    gitops: { repoUrl?: string; github?: { owner: string; repository: string } },
-    access: string,
-    ours: Map<string, unknown>,
-    problems: string[],
-): void {
-    const url = gitops.repoUrl;
-    if (url && !/^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(url)) {
-        problems.push(`${full("gitops")}.repoUrl: ${show(url)} is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`);
-        return;
-    }
-    if (!url) return;
-    const ssh = !url.startsWith("https://");
-    if (access === "deployKey" && !ssh) {
-        problems.push(`${full("gitops")}.access: "deployKey" needs an SSH URL, but repoUrl is ${show(url)}; use git@github.com:<owner>/<repo>.git, or access: token`);
-    }
-    if (access === "deployKey" && !gitops.github) {
-        problems.push(`${full("gitops")}.github: deploy keys are registered on GitHub; set github.owner and github.repository`);
-    }
-    if (access === "deployKey" && !ours.has("githubToken")) {
-        problems.push(`${full("githubToken")}: registering the deploy key needs a GitHub token; run: pulumi config set --secret githubToken <token>`);
-    }
-    if (access === "token" && !ours.has("repoToken")) {
-        problems.push(`${full("repoToken")}: a private repository read over HTTPS needs a token; run: pulumi config set --secret repoToken <token>`);
-    }
-    if (access === "public" && ssh) {
-        problems.push(`${full("gitops")}.access: "public" cannot read ${show(url)} over SSH; use the https:// URL, or access: deployKey`);
-    }
-}
-
-/** The fleet stack's config: only the key generations to keep. */
-export interface FleetConfig {
-    readonly rotation: readonly string[];
-}
-
-export function parseFleetConfig(raw: RawConfig): FleetConfig {
-    const problems: string[] = [];
-    let rotation: readonly string[] = ["fleet-key"];
-    for (const [k, v] of Object.entries(raw.values)) {
-        if (!k.startsWith(`${project}:`)) continue;
-        const key = k.slice(project.length + 1);
-        if (key === "fleet") continue;
-        if (key !== "sealedSecrets") {
-            problems.push(`${k}: not used by the fleet stack (fleet: true); remove it from this stack's config`);
-            continue;
-        }
-        const schema = objectKeys.sealedSecrets;
-        const result = schema.safeParse(decode(v, schema), { reportInput: true });
-        if (!result.success) problems.push(...formatIssues(k, schema, result.error.issues));
-        else rotation = result.data.rotation ?? rotation;
-    }
-    if (problems.length > 0) throw new ConfigProblems(problems);
-    return Object.freeze({ rotation: Object.freeze([...rotation]) });
-}
-
-/** Whether the stack's config makes it the fleet stack. */
-export function isFleet(raw: RawConfig): boolean {
-    const v = raw.values[full("fleet")];
-    return v === true || v === "true";
 }

@@ -2,6 +2,9 @@ import { CatalogComponent, PlatformSecret, TierNumber } from "../components/cata
 
 export const project = "saif-platform";
 
+/** A config key as the user writes it in a stack file: `saif-platform:<key>`. */
+export const full = (key: string) => `${project}:${key}`;
+
 export type ArgoCdFlavor = "openshift-gitops" | "helm" | "existing";
 export type RepositoryAccess = "public" | "deployKey" | "token";
 /** What deleting the Application does to what it deployed. */
