@@ -7,6 +7,7 @@ import {
     declaredWaveInversions, derivedWaves, findCycle, gatedSchedule, GraphNode, topologicalOrder, unknownDependencies, waveSchedule,
 } from "../lib/graph";
 import { formatDuration, planCluster } from "../lib/plan";
+import { isFleet } from "../stacks/fleetConfig";
 import { parseClusterConfig } from "../stacks/parse";
 import { loadStack, stackNames } from "./stackFile";
 
@@ -127,7 +128,7 @@ export function benchCommand(): number {
     console.log("  stack        dependsOn gates   sync waves   waves / gates");
     for (const stack of stackNames(dir)) {
         const input = loadStack(dir, stack);
-        if (input.values["saif-platform:fleet"] === true) continue;
+        if (isFleet(input)) continue;
         const plan = planCluster(parseClusterConfig(input));
         console.log(`  ${stack.padEnd(12)} ${formatDuration(plan.gated.totalSeconds).padStart(15)}  ${formatDuration(plan.waves.totalSeconds).padStart(11)}   x${(plan.waves.totalSeconds / plan.gated.totalSeconds).toFixed(2)}`);
     }

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigProblems } from "../lib/problems";
+import { isFleet } from "../stacks/fleetConfig";
 import { secretConfigKeys } from "../stacks/parse";
 import { project } from "../stacks/types";
 
@@ -77,8 +78,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
         if (problems.length > 0) throw new ConfigProblems(problems);
     }
     // Offline, every secret not given is a stand-in, so the program runs as if `pulumi config set --secret` had been done.
-    const fleet = values[`${project}:fleet`] === true || values[`${project}:fleet`] === "true";
-    for (const bare of fleet ? [] : secretConfigKeys) {
+    for (const bare of isFleet({ values, secretKeys }) ? [] : secretConfigKeys) {
         const key = `${project}:${bare}`;
         if (values[key] !== undefined || !needsStandIn(bare, values)) continue;
         values[key] = standIn(stack, bare);
