@@ -110,6 +110,8 @@ function configString(v: unknown): string {
     return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+const knownPackages = ["pulumi:", "kubernetes:", "kubernetes-cert-manager:", "tls:", "github:", "saif:"];
+
 let running = false;
 
 /**
@@ -123,7 +125,11 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
     const logs: string[] = [];
     try {
         await pulumi.runtime.setMocks({
-            newResource: (args) => ({ id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values) }),
+            newResource: (args) => {
+                // Only the packages the program uses: anything else is a mistake to surface, not to echo.
+                if (!knownPackages.some((p) => args.type.startsWith(p))) throw new Error(`Mock not implemented: ${args.type}`);
+                return { id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values) };
+            },
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);
             },

@@ -1,0 +1,29 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { isConfigSecret } from "../stacks/config";
+import { root } from "./helpers";
+import { runStack } from "./mocks";
+
+/** The offline plan and the config reader lean on two SDK internals; these tests fail first if an upgrade moves them. */
+describe("Pulumi SDK internals the program relies on", () => {
+    it("pins the versions they were checked on", () => {
+        const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        assert.equal(pkg.dependencies["@pulumi/pulumi"], "3.270.0");
+        const kubernetes = pkg.dependencies["@pulumi/kubernetes"].split(".").map(Number);
+        assert.ok(kubernetes[0] === 4 && (kubernetes[1] > 18 || (kubernetes[1] === 18 && kubernetes[2] >= 4)), "waitFor needs >= 4.18.4");
+    });
+
+    it("still has isConfigSecret and waitForRPCs", () => {
+        assert.equal(typeof isConfigSecret, "function");
+        assert.equal(typeof (settings as unknown as { waitForRPCs?: unknown }).waitForRPCs, "function");
+    });
+
+    it("tells a secret set in plain text from a secure one when the program runs", async () => {
+        const plain = await runStack("ai-pod-3", { ngcApiKey: "nvapi-plain" });
+        assert.deepEqual(plain.error?.split("\n"), ["saif-platform:ngcApiKey: is set in plain text; remove it and run: pulumi config set --secret ngcApiKey <value>"]);
+        const secure = await runStack("ai-pod-3", {}, { ngcApiKey: "nvapi-secure" });
+        assert.equal(secure.error, undefined);
+    });
+});
