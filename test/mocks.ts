@@ -17,6 +17,8 @@ export function withEdits(input: StackInput, edit: Record<string, unknown>, secr
         const key = k.includes(":") ? k : `${project}:${k}`;
         if (v === undefined) delete values[key];
         else values[key] = v;
+        // A plain edit is plain config, even for a key that had a secret stand-in.
+        secretKeys.delete(key);
     }
     for (const [k, v] of Object.entries(secrets)) {
         values[`${project}:${k}`] = v;
