@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigProblems } from "../lib/problems";
 import { isFleet } from "../stacks/fleetConfig";
 import { secretConfigKeys } from "../stacks/parse";
@@ -31,13 +31,27 @@ export function standIn(stack: string, key: string): string {
     return `standin-${key}-${createHash("sha256").update(`${stack}/${key}`).digest("hex").slice(0, 12)}`;
 }
 
+/** Parse a YAML file; a syntax error is one line naming the file and the place. */
+function readYaml(file: string, what: string): unknown {
+    try {
+        return parseYaml(readFileSync(file, "utf8")) ?? {};
+    } catch (e) {
+        if (e instanceof YAMLParseError) {
+            const at = e.linePos?.[0] ? ` line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
+            throw new ConfigProblems([`${file}:${at}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}; fix the YAML of ${what}`]);
+        }
+        throw e;
+    }
+}
+
 /** Read `Pulumi.<stack>.yaml` (or --config) and a --values file into what the program would receive. */
 export function loadStack(dir: string, stack: string, configFile?: string, valuesFile?: string): StackInput {
     const file = configFile ?? path.join(dir, `Pulumi.${stack}.yaml`);
     if (!existsSync(file)) {
         throw new ConfigProblems([`--stack ${stack}: no ${path.relative(process.cwd(), file) || file}; stacks here: ${stackNames(dir).join(", ")}`]);
     }
-    const doc: unknown = parseYaml(readFileSync(file, "utf8")) ?? {};
+    const doc = readYaml(file, "a stack file");
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigProblems([`${file}: expected a mapping with a config: section`]);
     const config = (doc as { config?: Record<string, unknown> }).config ?? {};
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
@@ -55,7 +69,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
     }
     if (valuesFile) {
         if (!existsSync(valuesFile)) throw new ConfigProblems([`--values ${valuesFile}: no such file`]);
-        const given: unknown = parseYaml(readFileSync(valuesFile, "utf8")) ?? {};
+        const given = readYaml(valuesFile, "a values file");
         if (typeof given !== "object" || Array.isArray(given)) {
             throw new ConfigProblems([`--values ${valuesFile}: expected a mapping of secret keys (${project}:ngcApiKey) to values`]);
         }

@@ -4,7 +4,7 @@ import { catalog, CatalogComponent, platformSecrets } from "../components/catalo
 import { closestName, findCycle, unknownDependencies } from "../lib/graph";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
-import { bootstrapSecretKeys, defOf, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
+import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
 import { ClusterComponent, ClusterConfig, full, project } from "./types";
 
 /** A stack's configuration as it arrives: from the Pulumi runtime (strings, objects as JSON) or a stack file (YAML values). */
@@ -44,6 +44,21 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * What is left of an object once the fields with problems are dropped, if that parses: it lets the later checks
+ * (dependencies, repository, secrets) report their problems too, in the same run. The run fails either way.
+ */
+function salvage<S extends z.ZodType>(schema: S, value: unknown, issues: readonly z.core.$ZodIssue[]): z.infer<S> | undefined {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const bad = new Set(issues.map((i) => (i.code === "unrecognized_keys" ? undefined : i.path[0])));
+    const rest = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !bad.has(k)));
+    const stripped = issues.some((i) => i.code === "unrecognized_keys")
+        ? Object.fromEntries(Object.entries(rest).filter(([k]) => !issues.some((i) => i.code === "unrecognized_keys" && i.keys.includes(k))))
+        : rest;
+    const again = schema.safeParse(stripped);
+    return again.success ? again.data : undefined;
+}
+
+/**
  * Validate a stack's configuration and resolve it into the cluster's components. Every problem is collected;
  * if there is any, one ConfigProblems is thrown whose lines each name a config key, the bad value and the fix.
  */
@@ -65,10 +80,35 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     function read<S extends z.ZodType>(key: string, schema: S): z.infer<S> | undefined {
         const value = ours.get(key);
         if (value === undefined) return undefined;
-        const result = schema.safeParse(decode(value, schema), { reportInput: true });
+        const decoded = decode(value, schema);
+        const result = schema.safeParse(decoded, { reportInput: true });
         if (result.success) return result.data;
         problems.push(...formatIssues(full(key), schema, result.error.issues));
-        return undefined;
+        return salvage(schema, decoded, result.error.issues);
+    }
+    /** A mapping of named entries, each checked on its own, so one bad entry does not hide the problems of the others. */
+    function readEntries<S extends z.ZodType>(key: string, whole: z.ZodType, entry: S): Record<string, z.infer<S>> | undefined {
+        const value = ours.get(key);
+        if (value === undefined) return undefined;
+        const decoded = decode(value, whole);
+        if (!decoded || typeof decoded !== "object" || Array.isArray(decoded)) return read(key, whole) as undefined;
+        const out: Record<string, z.infer<S>> = {};
+        for (const [name, v] of Object.entries(decoded as Record<string, unknown>)) {
+            const keyResult = (defOf(whole).keyType ?? z.string()).safeParse(name);
+            if (!keyResult.success) {
+                problems.push(`${keyPath(full(key), [name])}: ${JSON.stringify(name)} is not a valid name; use a DNS label (lowercase letters, digits and "-")`);
+                continue;
+            }
+            const result = entry.safeParse(v, { reportInput: true });
+            if (result.success) {
+                out[name] = result.data;
+            } else {
+                problems.push(...formatIssues(keyPath(full(key), [name]), entry, result.error.issues));
+                const rest = salvage(entry, v, result.error.issues);
+                if (rest !== undefined) out[name] = rest;
+            }
+        }
+        return out;
     }
     const parsed = {
         cluster: read("cluster", simpleKeys.cluster),
@@ -83,8 +123,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         rootApp: read("rootApp", objectKeys.rootApp),
         secretDelivery: read("secretDelivery", objectKeys.secretDelivery),
         certManager: read("certManager", objectKeys.certManager),
-        components: read("components", objectKeys.components),
-        extraComponents: read("extraComponents", objectKeys.extraComponents),
+        components: readEntries("components", objectKeys.components, componentOverride),
+        extraComponents: readEntries("extraComponents", objectKeys.extraComponents, extraComponent),
     };
     if (!ours.has("cluster")) problems.push(`${full("cluster")}: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1`);
     if (!ours.has("gpu")) problems.push(`${full("gpu")}: is required; set true for a cluster with NVIDIA GPUs, false otherwise`);

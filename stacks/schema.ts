@@ -114,6 +114,7 @@ interface DefLike {
     readonly shape?: Readonly<Record<string, AnySchema>>;
     readonly valueType?: AnySchema;
     readonly element?: AnySchema;
+    readonly keyType?: AnySchema;
 }
 
 export function defOf(schema: AnySchema): DefLike {

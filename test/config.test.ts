@@ -1,10 +1,12 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { catalog } from "../components/catalog";
+import { loadStack } from "../cli/stackFile";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig, RawConfig } from "../stacks/parse";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { minimalRaw, root, seedTable, stackRaw } from "./helpers";
 import { makeKeyPair } from "./keys";
@@ -82,6 +84,10 @@ describe("stack config (pure)", () => {
             ['saif-platform:components.nim-llm.dependsOn[0]: "nim-operatr" is not a component; did you mean "nim-operator"?']],
         ["not a boolean", { components: { "nim-llm": { enabled: "yes" } } },
             ['saif-platform:components.nim-llm.enabled: "yes" is not a boolean; use true or false']],
+        ["one bad field hides no other problem", { components: { "nim-llm": { enabled: "yes", dependsOn: ["nim-operatr"] }, tetragon: { finalizer: "later" } } },
+            ['saif-platform:components.nim-llm.enabled: "yes" is not a boolean; use true or false',
+                'saif-platform:components.tetragon.finalizer: "later" is not one of "none", "cascade", "foreground"',
+                'saif-platform:components.nim-llm.dependsOn[0]: "nim-operatr" is not a component; did you mean "nim-operator"?']],
         ["unknown component", { components: { "gpu-operater": { enabled: false } } },
             ['saif-platform:components.gpu-operater: "gpu-operater" is not a component; did you mean "gpu-operator"?']],
         ["unknown key in a component", { components: { "nim-llm": { enable: false } } },
@@ -161,6 +167,13 @@ describe("stack config (pure)", () => {
         for (const lines of [problemsOf(withKey(good.privateKeyPem, makeKeyPair().certPem))]) {
             assert.ok(!lines.join("").includes(good.privateKeyPem.split("\n")[1]), "never echoes the key");
         }
+    });
+
+    it("reports a stack file that is not valid YAML in one line", () => {
+        const file = path.join(tmpdir(), "broken-stack.yaml");
+        writeFileSync(file, "config:\n  saif-platform:cluster: a\n  saif-platform:cluster: b\n");
+        assert.throws(() => loadStack(root, "ai-pod-1", file), (e: unknown) => e instanceof ConfigProblems &&
+            e.lines.length === 1 && e.lines[0] === `${file}: line 3, column 3: Map keys must be unique; fix the YAML of a stack file`);
     });
 
     it("collects every problem before failing", () => {
