@@ -187,6 +187,13 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
         // eslint-disable-next-line @typescript-eslint/require-await
         log.debug = async () => undefined;
         let error: string | undefined;
+        // An error inside an apply (a resource that cannot be built) reaches the engine as a failed registration;
+        // under mocks it surfaces as a rejected promise: record it as the run's error, as the engine would print it.
+        const rejected: string[] = [];
+        const onRejection = (reason: unknown) => {
+            rejected.push(reason instanceof Error ? reason.message : String(reason));
+        };
+        process.on("unhandledRejection", onRejection);
         try {
             await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()));
         } catch (e) {
@@ -196,7 +203,17 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             Object.assign(log, originals);
         }
         // Let every outstanding registration reach the mock monitor (internal to the SDK, hence the cast).
-        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        try {
+            await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        } catch (e) {
+            rejected.push(e instanceof Error ? e.message : String(e));
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+        if (error === undefined && rejected.length > 0) {
+            error = [...new Set(rejected)].join("\n");
+            logs.push(`error: ${error}`);
+        }
         const stackUrn = registrations.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
         const stackState = stackUrn ? monitor.getRegisteredResources().get(stackUrn)?.state : undefined;
         const outputs = (stackState && typeof (stackState).toJavaScript === "function"

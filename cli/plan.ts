@@ -4,6 +4,7 @@ import { renderMermaid } from "../lib/mermaid";
 import { ClusterPlan, planCluster, planSummary, renderPlan } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { isFleet } from "../stacks/fleetConfig";
+import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
@@ -28,11 +29,22 @@ export interface PlanResult {
 /** Validate, plan, and run the real program under mocks. Throws ConfigProblems on bad input. */
 export async function buildPlan(dir: string, stack: string, configFile?: string, valuesFile?: string): Promise<PlanResult> {
     const input = loadStack(dir, stack, configFile, valuesFile);
-    const plan = isFleet(input) ? undefined : planCluster(parseClusterConfig(input));
+    const config = isFleet(input) ? undefined : parseClusterConfig(input);
+    const plan = config ? planCluster(config) : undefined;
+    if (config?.secretDelivery.commitSealed && !offlineCertificate(input)) {
+        throw new ConfigProblems([`${project}:secretDelivery.commitSealed: the offline plan seals with the fleet key; give a real key pair in --values ` +
+            `(${project}:sealingKey and ${project}:sealingCert), or plan without commitSealed`]);
+    }
     const text = plan ? renderPlan(plan) : `Fleet stack ${stack}: the fleet's Sealed Secrets key generations (no cluster)`;
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
     return { text, ...(plan ? { plan } : {}), recording, input };
+}
+
+/** Whether the offline run has a real certificate to seal with (not a stand-in). */
+function offlineCertificate(input: StackInput): boolean {
+    const cert = input.values[`${project}:sealingCert`];
+    return typeof cert === "string" && !input.standIns.has(`${project}:sealingCert`) && cert.includes("BEGIN CERTIFICATE");
 }
 
 /** Write preview.json, plan.json, graph.mmd and manifests/ into `out`. */

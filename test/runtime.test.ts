@@ -27,3 +27,22 @@ describe("Pulumi SDK internals the program relies on", () => {
         assert.equal(secure.error, undefined);
     });
 });
+
+describe("errors raised while the program runs", () => {
+    it("become the run's error, one message each, not a crash", async () => {
+        const rec = await runStack("ai-pod-1", {
+            gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },
+            secretDelivery: { commitSealed: true },
+        }, { githubToken: "t", registryPullSecret: "{}", splunkHecToken: "a", timescapePushApiPassword: "b", intersightApiKey: "c", ngcApiKey: "d", nimWebserverPassword: "e" });
+        assert.match(rec.error ?? "", /cannot seal \w+ with the fleet certificate: .*no start line/);
+        assert.ok(!/\n\s+at /.test(rec.error ?? ""), "no stack trace");
+    });
+});
+
+describe("the fleet stack reference", () => {
+    it("names a key generation the fleet stack does not have", async () => {
+        const rec = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", fleetStack: "organization/saif-platform/fleet", rotation: ["fleet-key", "fleet-key-9"] } });
+        assert.match(rec.error ?? "", /^saif-platform:sealedSecrets\.rotation: the fleet stack organization\/saif-platform\/fleet has no key generation "fleet-key-9" \(it has "fleet-key", "fleet-key-2", "fleet-key-3"\); add it to Pulumi.fleet.yaml/m);
+        assert.ok(!rec.error?.includes("standin-fleet-private-key"));
+    });
+});
