@@ -57,18 +57,25 @@ export function diffCommand(flags: DiffFlags): number {
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
     if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
     if (problems.length > 0) throw new ConfigProblems(problems);
-    const markdown = planDiff(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
+    const { markdown, failed } = planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
     if (flags.out) {
         writeFileSync(flags.out, markdown);
         console.log(`Wrote ${flags.out}`);
     } else {
         process.stdout.write(markdown);
     }
-    return 0;
+    // The comment is written either way; a change whose own plan fails must not pass the check.
+    if (failed.length > 0) console.error(`the plan of the change failed for: ${failed.join(", ")} (see the report)`);
+    return failed.length > 0 ? 1 : 0;
 }
 
-/** The PR comment for the working tree against `base`: a clean worktree of the base ref, no network. */
+/** The PR comment for the working tree against `base`. */
 export function planDiff(cwd: string, base: string, stack?: string): string {
+    return planDiffResult(cwd, base, stack).markdown;
+}
+
+/** The PR comment for the working tree against `base` (a clean worktree of the base ref, no network), and the stacks whose plan failed. */
+export function planDiffResult(cwd: string, base: string, stack?: string): { markdown: string; failed: string[] } {
     const top = git(cwd, ["rev-parse", "--show-toplevel"]);
     const baseSha = git(top, ["rev-parse", "--verify", `${base}^{commit}`]);
     const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
@@ -82,13 +89,15 @@ export function planDiff(cwd: string, base: string, stack?: string): string {
         const tsx = path.join(top, "node_modules", "tsx", "dist", "cli.mjs");
         const stacks = stack ? [stack] : [...new Set([...stackNames(top), ...stackNames(worktree)])].sort();
         const sections: string[] = [];
+        const failed: string[] = [];
         for (const s of stacks) {
             const before = planSnapshot(worktree, s, path.join(tmp, `before-${s}`), tsx);
             const after = planSnapshot(top, s, path.join(tmp, `after-${s}`), tsx);
             if (after.missing?.startsWith("no component plan") && before.missing?.startsWith("no component plan")) continue;
+            if (after.missing?.startsWith("plan failed")) failed.push(s);
             sections.push(diffReport(s, before, after));
         }
-        return diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`);
+        return { markdown: diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`), failed };
     } finally {
         spawnSync("git", ["worktree", "remove", "--force", worktree], { cwd: top });
         rmSync(tmp, { recursive: true, force: true });
