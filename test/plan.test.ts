@@ -1,0 +1,69 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { buildPlan, writePlan } from "../cli/plan";
+import { root, seedTable } from "./helpers";
+
+interface Step {
+    op: string;
+    urn: string;
+    newState: { type: string; custom: boolean; parent: string; inputs: Record<string, unknown>; dependencies: string[]; protect: boolean; retainOnDelete: boolean };
+}
+
+describe("plan --out (the offline plan's files)", () => {
+    let out: string;
+    let text: string;
+    before(async () => {
+        out = mkdtempSync(path.join(tmpdir(), "plan-"));
+        const result = await buildPlan(root, "ai-pod-2");
+        text = result.text;
+        writePlan(out, result);
+    });
+    after(() => rmSync(out, { recursive: true, force: true }));
+
+    it("prints the bootstrap before the first component, the table in dependency order, then the critical path and times", () => {
+        const lines = text.split("\n");
+        const bootstrap = lines.indexOf("Bootstrap (before any component):");
+        const header = lines.findIndex((l) => /^#\s+wave\s+declared\s+tier\s+component\s+depends on$/.test(l));
+        assert.ok(bootstrap >= 0 && header > bootstrap);
+        assert.match(lines[bootstrap + 2], /^ {2}2\. argo cd: OpenShift GitOps operator/);
+        assert.match(lines[header + 1], /^1\s+0\s+-15\s+1 platform\s+argocd-config\s+-$/);
+        assert.match(text, /Critical path \(dependsOn gates\): argocd-config -> platform-idms -> platform-catalogsources -> nfd-operator -> gpu-operator -> gpu-cluster-policy -> nim-llm/);
+        assert.match(text, /Estimated time to ready: 51m 45s under dependsOn gates, 1h 06m 33s under sync waves \(10 waves\), x1\.29/);
+    });
+
+    it("writes preview.json in the shape of pulumi preview --json, with the seed's edges as dependencies", () => {
+        const preview = JSON.parse(readFileSync(path.join(out, "preview.json"), "utf8")) as { steps: Step[]; changeSummary: Record<string, number> };
+        for (const s of preview.steps) {
+            assert.ok(["create", "read", "import"].includes(s.op));
+            for (const k of ["type", "custom", "parent", "inputs", "dependencies", "protect", "retainOnDelete"]) assert.ok(k in s.newState, `${s.urn} ${k}`);
+        }
+        const apps = new Map(preview.steps.filter((s) => s.newState.type === "kubernetes:argoproj.io/v1alpha1:Application" && s.newState.parent.includes("Tier"))
+            .map((s) => [s.urn.split("::").pop()!, s]));
+        assert.equal(apps.size, 23);
+        for (const row of seedTable()) {
+            const deps = apps.get(row.name)!.newState.dependencies.map((u) => u.split("::").pop()!).filter((n) => apps.has(n));
+            assert.deepEqual(deps.sort(), [...row.dependsOn].sort(), row.name);
+        }
+        const key = preview.steps.find((s) => s.urn.endsWith("::sealed-secrets-key-fleet-key"))!;
+        assert.equal(key.newState.inputs.stringData, "[secret]");
+        assert.ok(key.newState.protect && key.newState.retainOnDelete);
+        assert.equal(preview.changeSummary.create + preview.changeSummary.read, preview.steps.length);
+    });
+
+    it("writes one manifest per Kubernetes object, numbered so that every dependency sorts first", () => {
+        const files = readdirSync(path.join(out, "manifests")).sort();
+        const position = new Map<string, number>();
+        const docs = files.map((f, i) => {
+            const doc = parseYaml(readFileSync(path.join(out, "manifests", f), "utf8")) as { kind: string; metadata: { name: string } };
+            if (doc.kind === "Application") position.set(doc.metadata.name, i);
+            return doc;
+        });
+        assert.equal(docs.filter((d) => d.kind === "Application").length, 24);
+        assert.ok(position.get("saif-apps")! < Math.min(...[...position.entries()].filter(([n]) => n !== "saif-apps").map(([, p]) => p)));
+        for (const row of seedTable()) for (const d of row.dependsOn) assert.ok(position.get(d)! < position.get(row.name)!, `${d} before ${row.name}`);
+        assert.match(files[0], /^001-namespace-openshift-gitops-operator\.yaml$/);
+    });
+});
