@@ -7,7 +7,6 @@ import {
     declaredWaveInversions, derivedWaves, findCycle, gatedSchedule, GraphNode, topologicalOrder, unknownDependencies, waveSchedule,
 } from "../lib/graph";
 import { formatDuration, planCluster } from "../lib/plan";
-import { isFleet } from "../stacks/fleetConfig";
 import { parseClusterConfig } from "../stacks/parse";
 import { loadStack, stackNames } from "./stackFile";
 
@@ -54,7 +53,7 @@ export function syntheticStack(extra: number, seed = 42): Record<string, unknown
             "saif-platform:gpu": true,
             "saif-platform:kubernetes": { context: "synthetic" },
             "saif-platform:gitops": { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git" },
-            "saif-platform:sealedSecrets": { keySource: "stack", fleetStack: "organization/saif-platform/fleet" },
+            "saif-platform:sealedSecrets": { keySource: "stack" },
             "saif-platform:extraComponents": extraComponents,
         },
     };
@@ -128,7 +127,6 @@ export function benchCommand(): number {
     console.log("  stack        dependsOn gates   sync waves   waves / gates");
     for (const stack of stackNames(dir)) {
         const input = loadStack(dir, stack);
-        if (isFleet(input)) continue;
         const plan = planCluster(parseClusterConfig(input));
         console.log(`  ${stack.padEnd(12)} ${formatDuration(plan.gated.totalSeconds).padStart(15)}  ${formatDuration(plan.waves.totalSeconds).padStart(11)}   x${(plan.waves.totalSeconds / plan.gated.totalSeconds).toFixed(2)}`);
     }

@@ -48,8 +48,7 @@ export function planSnapshot(cwd: string, stack: string, out: string, tsx: strin
     if (!existsSync(path.join(cwd, `Pulumi.${stack}.yaml`))) return { manifests: new Map(), missing: `no Pulumi.${stack}.yaml` };
     const r = spawnSync(process.execPath, [tsx, "cli/main.ts", "plan", "--stack", stack, "--out", out], { cwd, encoding: "utf8" });
     if (r.status !== 0) return { manifests: new Map(), missing: `plan failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join("; ")}` };
-    const snap = readSnapshot(out);
-    return snap.summary || snap.manifests.size > 0 ? snap : { ...snap, missing: "no component plan (fleet stack)" };
+    return readSnapshot(out);
 }
 
 export function diffCommand(flags: DiffFlags): number {
@@ -93,7 +92,6 @@ export function planDiffResult(cwd: string, base: string, stack?: string): { mar
         for (const s of stacks) {
             const before = planSnapshot(worktree, s, path.join(tmp, `before-${s}`), tsx);
             const after = planSnapshot(top, s, path.join(tmp, `after-${s}`), tsx);
-            if (after.missing?.startsWith("no component plan") && before.missing?.startsWith("no component plan")) continue;
             if (after.missing?.startsWith("plan failed")) failed.push(s);
             sections.push(diffReport(s, before, after));
         }

@@ -37,6 +37,10 @@ export interface Recording {
 
 export interface ProgramInput {
     readonly stack: string;
+    /** The Pulumi project; default saif-platform (the cluster program). */
+    readonly project?: string;
+    /** The program to run; default the cluster program (what index.ts exports). */
+    readonly program?: () => Record<string, unknown>;
     readonly values: Readonly<Record<string, unknown>>;
     readonly secretKeys: ReadonlySet<string>;
 }
@@ -133,7 +137,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);
             },
-        }, project, input.stack, true);
+        }, input.project ?? project, input.stack, true);
         pulumi.runtime.setAllConfig(
             Object.fromEntries(Object.entries(input.values).map(([k, v]) => [k, configString(v)])),
             [...input.secretKeys],
@@ -195,7 +199,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
         };
         process.on("unhandledRejection", onRejection);
         try {
-            await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()));
+            await pulumi.runtime.runInPulumiStack(() => Promise.resolve((input.program ?? program)()));
         } catch (e) {
             error = e instanceof pulumi.RunError || (e instanceof Error && e.name === "RunError") ? e.message : String(e instanceof Error ? e.stack : e);
             logs.push(`error: ${error}`);

@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { renderMermaid } from "../lib/mermaid";
 import { ClusterPlan, planCluster, planSummary, renderPlan } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { isFleet } from "../stacks/fleetConfig";
 import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
@@ -20,8 +19,7 @@ export interface PlanFlags {
 
 export interface PlanResult {
     readonly text: string;
-    /** Undefined for the fleet stack, which deploys no components. */
-    readonly plan?: ClusterPlan;
+    readonly plan: ClusterPlan;
     readonly recording: Recording;
     readonly input: StackInput;
 }
@@ -29,16 +27,15 @@ export interface PlanResult {
 /** Validate, plan, and run the real program under mocks. Throws ConfigProblems on bad input. */
 export async function buildPlan(dir: string, stack: string, configFile?: string, valuesFile?: string): Promise<PlanResult> {
     const input = loadStack(dir, stack, configFile, valuesFile);
-    const config = isFleet(input) ? undefined : parseClusterConfig(input);
-    const plan = config ? planCluster(config) : undefined;
-    if (config?.secretDelivery.commitSealed && !offlineCertificate(input)) {
+    const config = parseClusterConfig(input);
+    const plan = planCluster(config);
+    if (config.secretDelivery.commitSealed && !offlineCertificate(input)) {
         throw new ConfigProblems([`${project}:secretDelivery.commitSealed: the offline plan seals with the fleet key; give a real key pair in --values ` +
             `(${project}:sealingKey and ${project}:sealingCert), or plan without commitSealed`]);
     }
-    const text = plan ? renderPlan(plan) : `Fleet stack ${stack}: the fleet's Sealed Secrets key generations (no cluster)`;
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
-    return { text, ...(plan ? { plan } : {}), recording, input };
+    return { text: renderPlan(plan), plan, recording, input };
 }
 
 /** Whether the offline run has a real certificate to seal with (not a stand-in). */
@@ -51,10 +48,8 @@ function offlineCertificate(input: StackInput): boolean {
 export function writePlan(out: string, result: PlanResult): { manifests: number } {
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, "preview.json"), `${JSON.stringify(previewJson(result.recording), null, 2)}\n`);
-    if (result.plan) {
-        writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(planSummary(result.plan), null, 2)}\n`);
-        writeFileSync(path.join(out, "graph.mmd"), renderMermaid(result.plan));
-    }
+    writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(planSummary(result.plan), null, 2)}\n`);
+    writeFileSync(path.join(out, "graph.mmd"), renderMermaid(result.plan));
     const dir = path.join(out, "manifests");
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);

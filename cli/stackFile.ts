@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigProblems } from "../lib/problems";
-import { isFleet } from "../stacks/fleetConfig";
 import { secretConfigKeys } from "../stacks/parse";
 import { project } from "../stacks/types";
 
@@ -31,6 +30,14 @@ export function standIn(stack: string, key: string): string {
     return `standin-${key}-${createHash("sha256").update(`${stack}/${key}`).digest("hex").slice(0, 12)}`;
 }
 
+/** The defaults that Pulumi.yaml declares, by full key. */
+export function projectDefaults(dir: string): Record<string, unknown> {
+    const file = readYaml(path.join(dir, "Pulumi.yaml"), "the project file") as { config?: Record<string, { default?: unknown }> };
+    return Object.fromEntries(Object.entries(file.config ?? {})
+        .filter(([, decl]) => decl && typeof decl === "object" && decl.default !== undefined)
+        .map(([key, decl]) => [key.includes(":") ? key : `${project}:${key}`, decl.default]));
+}
+
 /** Parse a YAML file; a syntax error is one line naming the file and the place. */
 function readYaml(file: string, what: string): unknown {
     try {
@@ -51,6 +58,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
         throw new ConfigProblems([`--stack ${stack}: no ${path.relative(process.cwd(), file) || file}; stacks here: ${stackNames(dir).join(", ")}`]);
     }
     const doc = readYaml(file, "a stack file");
+    const declared = projectDefaults(dir);
     if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigProblems([`${file}: expected a mapping with a config: section`]);
     const config = (doc as { config?: Record<string, unknown> }).config ?? {};
     const values: Record<string, unknown> = {};
@@ -67,6 +75,8 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
             values[key] = v;
         }
     }
+    // As the CLI does: a declared key the stack does not set takes its default from Pulumi.yaml.
+    for (const [key, value] of Object.entries(declared)) if (values[key] === undefined) values[key] = value;
     if (valuesFile) {
         if (!existsSync(valuesFile)) throw new ConfigProblems([`--values ${valuesFile}: no such file`]);
         const given = readYaml(valuesFile, "a values file");
@@ -92,7 +102,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
         if (problems.length > 0) throw new ConfigProblems(problems);
     }
     // Offline, every secret not given is a stand-in, so the program runs as if `pulumi config set --secret` had been done.
-    for (const bare of isFleet({ values, secretKeys }) ? [] : secretConfigKeys) {
+    for (const bare of secretConfigKeys) {
         const key = `${project}:${bare}`;
         if (values[key] !== undefined || !needsStandIn(bare, values)) continue;
         values[key] = standIn(stack, bare);
@@ -110,7 +120,7 @@ function needsStandIn(bare: string, values: Record<string, unknown>): boolean {
         case "githubToken": return obj("gitops").access === "deployKey" || !!obj("secretDelivery").commitSealed || !!obj("secretDelivery").githubEnvironment;
         case "repoToken": return obj("gitops").access === "token";
         case "sealingKey":
-        case "sealingCert": return (obj("sealedSecrets").keySource ?? "config") === "config";
+        case "sealingCert": return obj("sealedSecrets").keySource === "config";
         default: return true;
     }
 }

@@ -37,14 +37,14 @@ function sealingKeys(config: ClusterConfig, secrets: ClusterSecrets): SealingKey
     if (s.keySource === "config") {
         return [{ generation: s.rotation[s.rotation.length - 1], privateKeyPem: secrets.sealingKey!, certPem: secrets.sealingCert! }];
     }
-    const fleet = new pulumi.StackReference("fleet", { name: s.fleetStack! });
+    const fleet = new pulumi.StackReference("fleet", { name: s.fleetStack });
     const keys = fleet.requireOutput("sealingKeys") as pulumi.Output<Record<string, { privateKeyPem: string; certPem: string }>>;
     const certs = fleet.requireOutput("sealingCerts") as pulumi.Output<Record<string, string>>;
     // A generation the fleet stack does not have yet is a config mistake: say which, never show the keys.
     const pick = <T>(all: Record<string, T>, generation: string): T => {
         if (!(generation in all)) {
             throw new pulumi.RunError(`saif-platform:sealedSecrets.rotation: the fleet stack ${s.fleetStack} has no key generation ` +
-                `"${generation}" (it has ${Object.keys(all).map((g) => `"${g}"`).join(", ")}); add it to Pulumi.fleet.yaml and update the fleet stack first`);
+                `"${generation}" (it has ${Object.keys(all).map((g) => `"${g}"`).join(", ")}); add it to fleet/Pulumi.fleet.yaml and update the fleet stack first`);
         }
         return all[generation];
     };

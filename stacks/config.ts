@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ConfigProblems } from "../lib/problems";
-import { FleetConfig, isFleet, parseFleetConfig } from "./fleetConfig";
 import { parseClusterConfig, RawConfig } from "./parse";
 import { ClusterConfig, project } from "./types";
 
@@ -16,9 +15,10 @@ export interface ClusterSecrets {
     readonly platform: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
-export type StackConfig =
-    | { readonly kind: "cluster"; readonly config: ClusterConfig; readonly secrets: ClusterSecrets }
-    | { readonly kind: "fleet"; readonly fleet: FleetConfig };
+export interface StackConfig {
+    readonly config: ClusterConfig;
+    readonly secrets: ClusterSecrets;
+}
 
 /**
  * The SDK's own test of whether a config key was set with --secret. It is marked internal (absent from the
@@ -38,7 +38,6 @@ export function rawConfig(): RawConfig {
  */
 export function loadStackConfig(raw: RawConfig = rawConfig()): StackConfig {
     try {
-        if (isFleet(raw)) return { kind: "fleet", fleet: parseFleetConfig(raw) };
         const config = parseClusterConfig(raw);
         const cfg = new pulumi.Config(project);
         const get = (key: string) => (raw.values[`${project}:${key}`] === undefined ? undefined : cfg.requireSecret(key));
@@ -55,7 +54,7 @@ export function loadStackConfig(raw: RawConfig = rawConfig()): StackConfig {
             ...opt("sealingCert", get("sealingCert")),
             platform,
         };
-        return { kind: "cluster", config, secrets };
+        return { config, secrets };
     } catch (e) {
         if (e instanceof ConfigProblems) throw new pulumi.RunError(e.message);
         throw e;

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { FleetConfig } from "./fleetConfig";
+import { ConfigProblems } from "../lib/problems";
+import { rawConfig } from "./config";
+import { FleetConfig, parseFleetConfig } from "./fleetConfig";
 
 export interface FleetOutputs {
     /** Private keys by generation: secret in state and in every output that reads them. */
@@ -29,4 +31,16 @@ export function deployFleet(fleet: FleetConfig): FleetOutputs {
     const sealingCerts = pulumi.all(pairs.map((p) => p.cert.certPem))
         .apply((certs) => Object.fromEntries(certs.map((c, i) => [pairs[i].generation, c])));
     return { sealingKeys, sealingCerts, activeCert: pairs[pairs.length - 1].cert.certPem };
+}
+
+/** The fleet project's program (fleet/index.ts): validate its config, then make the keys. */
+export function fleetProgram(): Record<string, unknown> {
+    let fleet: FleetConfig;
+    try {
+        fleet = parseFleetConfig(rawConfig());
+    } catch (e) {
+        if (e instanceof ConfigProblems) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+    return { ...deployFleet(fleet) };
 }

@@ -1,35 +1,42 @@
+import { z } from "zod";
 import { ConfigProblems } from "../lib/problems";
-import { decode, RawConfig } from "./parse";
-import { formatIssues, objectKeys } from "./schema";
-import { full, project } from "./types";
+import type { RawConfig } from "./parse";
+import { formatIssues } from "./schema";
+
+export const fleetProject = "saif-fleet";
 
 /** The fleet stack's config: only the key generations to keep. */
 export interface FleetConfig {
     readonly rotation: readonly string[];
 }
 
+const rotation = z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "dns")).min(1);
+
+/** Validate the fleet project's config (`saif-fleet:rotation`), one line per problem. */
 export function parseFleetConfig(raw: RawConfig): FleetConfig {
     const problems: string[] = [];
-    let rotation: readonly string[] = ["fleet-key"];
+    let generations: readonly string[] = ["fleet-key"];
     for (const [k, v] of Object.entries(raw.values)) {
-        if (!k.startsWith(`${project}:`)) continue;
-        const key = k.slice(project.length + 1);
-        if (key === "fleet") continue;
-        if (key !== "sealedSecrets") {
-            problems.push(`${k}: not used by the fleet stack (fleet: true); remove it from this stack's config`);
+        if (!k.startsWith(`${fleetProject}:`)) continue;
+        if (k !== `${fleetProject}:rotation`) {
+            problems.push(`${k}: unknown config key; the fleet stack takes only ${fleetProject}:rotation`);
             continue;
         }
-        const schema = objectKeys.sealedSecrets;
-        const result = schema.safeParse(decode(v, schema), { reportInput: true });
-        if (!result.success) problems.push(...formatIssues(k, schema, result.error.issues));
-        else rotation = result.data.rotation ?? rotation;
+        let value = v;
+        if (typeof v === "string") {
+            try {
+                value = JSON.parse(v);
+            } catch {
+                value = v;
+            }
+        }
+        const result = rotation.safeParse(value, { reportInput: true });
+        if (result.success) generations = result.data;
+        else problems.push(...formatIssues(k, rotation, result.error.issues));
+    }
+    if (new Set(generations).size !== generations.length) {
+        problems.push(`${fleetProject}:rotation: ${JSON.stringify(generations)} names a generation twice; each generation is one key`);
     }
     if (problems.length > 0) throw new ConfigProblems(problems);
-    return Object.freeze({ rotation: Object.freeze([...rotation]) });
-}
-
-/** Whether the stack's config makes it the fleet stack. */
-export function isFleet(raw: RawConfig): boolean {
-    const v = raw.values[full("fleet")];
-    return v === true || v === "true";
+    return Object.freeze({ rotation: Object.freeze([...generations]) });
 }

@@ -17,6 +17,9 @@ export interface RawConfig {
     readonly standIns?: ReadonlySet<string>;
 }
 
+/** The fleet project's stack as the local backend names it (`pulumi login --local`). */
+export const defaultFleetStack = "organization/saif-fleet/fleet";
+
 export const secretConfigKeys: readonly string[] = [...bootstrapSecretKeys, ...platformSecrets.map((s) => s.key)];
 const knownKeys = [...Object.keys(simpleKeys), ...Object.keys(objectKeys), ...secretConfigKeys];
 
@@ -114,7 +117,6 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         cluster: read("cluster", simpleKeys.cluster),
         gpu: read("gpu", simpleKeys.gpu),
         adoptExisting: read("adoptExisting", simpleKeys.adoptExisting),
-        fleet: read("fleet", simpleKeys.fleet),
         kubernetes: read("kubernetes", objectKeys.kubernetes),
         gitops: read("gitops", objectKeys.gitops),
         argocd: read("argocd", objectKeys.argocd),
@@ -270,9 +272,11 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     if ((delivery.commitSealed || delivery.githubEnvironment) && !gitops.github) {
         problems.push(`${full("secretDelivery")}: commitSealed and githubEnvironment write to GitHub; set ${full("gitops")}.github.owner and .repository`);
     }
-    const keySource = sealed.keySource ?? "config";
-    if (keySource === "stack" && !sealed.fleetStack) {
-        problems.push(`${full("sealedSecrets")}.fleetStack: is required when keySource is "stack"; set the fleet stack, e.g. org/saif-platform/fleet`);
+    const keySource = sealed.keySource ?? "stack";
+    const mirror = parsed.mirror;
+    if (mirror && (mirror.registry === undefined) !== (mirror.gitopsCatalogImage === undefined)) {
+        const missing = mirror.registry === undefined ? "registry" : "gitopsCatalogImage";
+        problems.push(`${full("mirror")}.${missing}: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither`);
     }
     if (keySource === "config") {
         for (const key of ["sealingKey", "sealingCert"]) {
@@ -321,11 +325,11 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             catalogSource: argocd.catalogSource ?? "redhat-operators",
             chartVersion: argocd.chartVersion ?? "9.1.0",
         },
-        ...(parsed.mirror ? { mirror: parsed.mirror } : {}),
+        ...(mirror?.registry && mirror.gitopsCatalogImage ? { mirror: { registry: mirror.registry, gitopsCatalogImage: mirror.gitopsCatalogImage } } : {}),
         sealedSecrets: {
             namespace: sealed.namespace ?? "sealed-secrets",
             keySource,
-            ...(sealed.fleetStack ? { fleetStack: sealed.fleetStack } : {}),
+            fleetStack: sealed.fleetStack ?? defaultFleetStack,
             rotation: sealed.rotation ?? ["fleet-key"],
         },
         rootApp: { name: "saif-apps", prune: parsed.rootApp?.prune ?? true, selfHeal: parsed.rootApp?.selfHeal ?? true, finalizer: parsed.rootApp?.finalizer ?? "none" },

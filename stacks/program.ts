@@ -1,9 +1,8 @@
 import { deployCluster } from "./cluster";
 import { loadStackConfig } from "./config";
-import { deployFleet } from "./fleet";
 
-/** The whole program: validate the stack's config, then deploy the fleet key or one cluster. */
+/** The cluster program: validate the stack's config, then deploy the cluster. */
 export function program(): Record<string, unknown> {
-    const loaded = loadStackConfig();
-    return loaded.kind === "fleet" ? { ...deployFleet(loaded.fleet) } : { ...deployCluster(loaded.config, loaded.secrets) };
+    const { config, secrets } = loadStackConfig();
+    return { ...deployCluster(config, secrets) };
 }

@@ -65,7 +65,8 @@ export const objectKeys = {
         catalogSource: dnsLabel.optional(),
         chartVersion: nonEmpty.optional(),
     }),
-    mirror: z.strictObject({ registry: nonEmpty, gitopsCatalogImage: nonEmpty }),
+    // Both or neither: Pulumi.yaml gives object keys the default {} (a declared key without one is required).
+    mirror: z.strictObject({ registry: nonEmpty.optional(), gitopsCatalogImage: nonEmpty.optional() }),
     sealedSecrets: z.strictObject({
         namespace: dnsLabel.optional(),
         keySource: z.enum(["config", "stack"]).optional(),
@@ -99,7 +100,6 @@ export const simpleKeys = {
     cluster: dnsLabel,
     gpu: z.boolean(),
     adoptExisting: z.boolean(),
-    fleet: z.boolean(),
 } as const;
 
 /** Secret keys: each one top-level secure config value. */

@@ -55,7 +55,8 @@ export interface ClusterConfig {
     readonly sealedSecrets: {
         readonly namespace: string;
         readonly keySource: "config" | "stack";
-        readonly fleetStack?: string;
+        /** The fleet stack, read when keySource is "stack". */
+        readonly fleetStack: string;
         /** Names of the key generations to keep active; the last one seals. */
         readonly rotation: readonly string[];
     };

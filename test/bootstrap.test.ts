@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import type { Recording, Registration } from "../cli/mockrun";
+import { runProgram, type Recording, type Registration } from "../cli/mockrun";
+import { fleetProgram } from "../stacks/fleet";
 import { plainContains, secretSig, specialSigKey } from "../lib/secretMask";
 import { crdErrors } from "./crd";
 import { makeKeyPair } from "./keys";
@@ -133,7 +134,7 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.ok(!plainContains(rec.outputs, body));
         assert.ok(!rec.logs.join("\n").includes(body));
 
-        const rotated = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", fleetStack: "organization/saif-platform/fleet", rotation: ["fleet-key", "fleet-key-2"] } });
+        const rotated = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", rotation: ["fleet-key", "fleet-key-2"] } });
         const keys = find(rotated, T.secret).filter((s) => plain(s).metadata.labels?.["sealedsecrets.bitnami.com/sealed-secrets-key"] === "active");
         assert.deepEqual(keys.map((k) => plain(k).metadata.name).sort(), ["sealed-secrets-key-fleet-key", "sealed-secrets-key-fleet-key-2"]);
         assert.equal((rotated.outputs as { sealingCert: string }).sealingCert, "standin-fleet-certificate-fleet-key-2", "the newest generation seals");
@@ -214,7 +215,10 @@ describe("bootstrap: under Pulumi mocks", () => {
     });
 
     it("the fleet stack makes one protected RSA 4096 key per generation, exported only as a secret", async () => {
-        const rec = await runStack("fleet", { sealedSecrets: { rotation: ["fleet-key", "fleet-key-2"] } });
+        const rec = await runProgram({
+            stack: "fleet", project: "saif-fleet", program: fleetProgram,
+            values: { "saif-fleet:rotation": ["fleet-key", "fleet-key-2"] }, secretKeys: new Set(),
+        });
         assert.equal(rec.error, undefined);
         const keys = find(rec, "tls:index/privateKey:PrivateKey");
         assert.equal(keys.length, 2);
@@ -227,5 +231,13 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.equal(outputs.sealingKeys[specialSigKey], secretSig);
         assert.ok(!plainContains(rec.outputs, "mock-private-key"));
         assert.equal(find(rec, "pulumi:providers:kubernetes").length, 0, "the fleet stack touches no cluster");
+        const bad = await runProgram({
+            stack: "fleet", project: "saif-fleet", program: fleetProgram,
+            values: { "saif-fleet:rotation": ["fleet-key", "fleet-key"], "saif-fleet:rotaton": "x" }, secretKeys: new Set(),
+        });
+        assert.deepEqual(bad.error?.split("\n"), [
+            "saif-fleet:rotaton: unknown config key; the fleet stack takes only saif-fleet:rotation",
+            'saif-fleet:rotation: ["fleet-key","fleet-key"] names a generation twice; each generation is one key',
+        ]);
     });
 });

@@ -47,7 +47,7 @@ export function minimalRaw(edit: Record<string, unknown> = {}, secretKeys: strin
         [`${project}:gpu`]: true,
         [`${project}:kubernetes`]: { context: "lab" },
         [`${project}:gitops`]: { repoUrl: "https://github.com/example/gitops.git" },
-        [`${project}:sealedSecrets`]: { keySource: "stack", fleetStack: "organization/saif-platform/fleet" },
+        [`${project}:sealedSecrets`]: { keySource: "stack" },
     };
     for (const [k, v] of Object.entries(edit)) {
         const key = `${project}:${k}`;

@@ -8,29 +8,50 @@ import { objectKeys, simpleKeys } from "../stacks/schema";
 import { secretConfigKeys } from "../stacks/parse";
 import { root } from "./helpers";
 
-describe("Pulumi.yaml", () => {
-    const project = parseYaml(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
-        name: string; config: Record<string, { type?: string; description?: string; secret?: boolean }>;
-    };
+interface Declaration { type?: string; description?: string; secret?: boolean; default?: unknown }
+interface Project { name: string; config: Record<string, Declaration>; template?: { config: Record<string, Declaration> } }
 
-    it("validates against Pulumi's own project schema", () => {
+const read = (file: string) => parseYaml(readFileSync(path.join(root, file), "utf8")) as Project;
+
+describe("Pulumi.yaml", () => {
+    const project = read("Pulumi.yaml");
+
+    it("validates against Pulumi's own project schema (both projects)", () => {
         const schema = JSON.parse(readFileSync(path.join(root, "test/schemas/pulumi-project.json"), "utf8")) as object;
         const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
-        assert.ok(validate(project), JSON.stringify(validate.errors));
+        for (const file of ["Pulumi.yaml", "fleet/Pulumi.yaml"]) assert.ok(validate(read(file)), `${file}: ${JSON.stringify(validate.errors)}`);
         assert.equal(project.name, "saif-platform");
+        assert.equal(read("fleet/Pulumi.yaml").name, "saif-fleet");
     });
 
-    it("declares every config key the program reads, each with a description, secrets as secret", () => {
-        const declared = Object.keys(project.config).sort();
-        assert.deepEqual(declared, [...Object.keys(simpleKeys), ...Object.keys(objectKeys), ...secretConfigKeys].sort());
+    it("declares every config key the program reads, each with a description", () => {
+        assert.deepEqual(Object.keys(project.config).sort(), [...Object.keys(simpleKeys), ...Object.keys(objectKeys)].sort());
         for (const [key, decl] of Object.entries(project.config)) assert.ok((decl.description ?? "").length > 10, key);
-        for (const key of secretConfigKeys) assert.equal(project.config[key].secret, true, key);
-        for (const s of platformSecrets) assert.equal(project.config[s.key].type, "string");
         assert.equal(project.config.gpu.type, "boolean");
     });
 
+    it("requires only what every cluster stack sets: the CLI treats a declared key without a default as required", () => {
+        const required = Object.entries(project.config).filter(([, d]) => d.default === undefined).map(([k]) => k).sort();
+        assert.deepEqual(required, ["cluster", "gitops", "gpu"]);
+        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+            const config = (parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+            for (const key of required) assert.ok(`saif-platform:${key}` in config, `${stack} sets ${key}`);
+        }
+    });
+
+    it("declares every secret key with secret: true and a description, where it does not make it required", () => {
+        const template = project.template!.config;
+        assert.deepEqual(Object.keys(template).sort(), [...secretConfigKeys].sort());
+        for (const key of secretConfigKeys) {
+            assert.equal(template[key].secret, true, key);
+            assert.ok((template[key].description ?? "").length > 10, key);
+            assert.ok(!(key in project.config), `${key} under config: would be required, and a secret cannot have a default`);
+        }
+        for (const s of platformSecrets) assert.ok(s.key in template);
+    });
+
     it("stack files hold no made-up ciphertext", () => {
-        for (const file of ["Pulumi.ai-pod-1.yaml", "Pulumi.ai-pod-2.yaml", "Pulumi.ai-pod-3.yaml", "Pulumi.fleet.yaml"]) {
+        for (const file of ["Pulumi.ai-pod-1.yaml", "Pulumi.ai-pod-2.yaml", "Pulumi.ai-pod-3.yaml", "fleet/Pulumi.fleet.yaml"]) {
             assert.ok(!readFileSync(path.join(root, file), "utf8").includes("secure:"), file);
         }
     });

@@ -41,8 +41,8 @@ describe("errors raised while the program runs", () => {
 
 describe("the fleet stack reference", () => {
     it("names a key generation the fleet stack does not have", async () => {
-        const rec = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", fleetStack: "organization/saif-platform/fleet", rotation: ["fleet-key", "fleet-key-9"] } });
-        assert.match(rec.error ?? "", /^saif-platform:sealedSecrets\.rotation: the fleet stack organization\/saif-platform\/fleet has no key generation "fleet-key-9" \(it has "fleet-key", "fleet-key-2", "fleet-key-3"\); add it to Pulumi.fleet.yaml/m);
+        const rec = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", rotation: ["fleet-key", "fleet-key-9"] } });
+        assert.match(rec.error ?? "", /^saif-platform:sealedSecrets\.rotation: the fleet stack organization\/saif-fleet\/fleet has no key generation "fleet-key-9" \(it has "fleet-key", "fleet-key-2", "fleet-key-3"\); add it to fleet\/Pulumi.fleet.yaml/m);
         assert.ok(!rec.error?.includes("standin-fleet-private-key"));
     });
 });
