@@ -111,12 +111,12 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     const delivery = config.secretDelivery;
     if (delivery.commitSealed || delivery.githubEnvironment || delivery.directSecrets) {
         const newest = keys[keys.length - 1];
-        const repository = config.gitops.github?.repository ?? "";
+        const repoName = config.gitops.github?.repository ?? "";
         addGates(new PlatformSecrets("platform-secrets", {
             cluster: config.cluster,
             secrets: config.secrets.map((def) => ({ def, value: secrets.platform[def.key] })),
-            ...(delivery.commitSealed ? { commit: { repository, branch: delivery.branch, certPem: newest.certPem, fleetKeyPem: newest.privateKeyPem } } : {}),
-            ...(delivery.githubEnvironment ? { environment: { repository } } : {}),
+            ...(delivery.commitSealed ? { commit: { repository: repoName, branch: delivery.branch, certPem: newest.certPem, fleetKeyPem: newest.privateKeyPem } } : {}),
+            ...(delivery.githubEnvironment ? { environment: { repository: repoName } } : {}),
             direct: delivery.directSecrets,
             after: bootstrap,
         }, providers).gates);

@@ -272,6 +272,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     if ((delivery.commitSealed || delivery.githubEnvironment) && !gitops.github) {
         problems.push(`${full("secretDelivery")}: commitSealed and githubEnvironment write to GitHub; set ${full("gitops")}.github.owner and .repository`);
     }
+    if ((delivery.commitSealed || delivery.githubEnvironment) && !ours.has("githubToken")) {
+        problems.push(`${full("githubToken")}: commitSealed and githubEnvironment write to GitHub; run: pulumi config set --secret githubToken <token>`);
+    }
     const keySource = sealed.keySource ?? "stack";
     const mirror = parsed.mirror;
     if (mirror && (mirror.registry === undefined) !== (mirror.gitopsCatalogImage === undefined)) {
