@@ -200,8 +200,10 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             healthTimeoutSeconds: 600, estimateSeconds: e.estimateSeconds ?? 60, holdsData: e.holdsData ?? false,
             syncOptions: e.syncOptions ?? (e.namespace ? ["CreateNamespace=true"] : []),
         };
-        if (e.gpuOnly === true && !gpu && e.enabled !== false) {
-            problems.push(`${keyBase}.gpuOnly: true, but ${full("gpu")} is false; set enabled: false for this cluster, or gpuOnly: false`);
+        // Like the catalog's Tier 3: off by default without GPUs, an error only when turned on there.
+        if (base.gpuOnly && !gpu && e.enabled === true) {
+            problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(name)} needs GPUs and ${full("gpu")} is false; ` +
+                "remove enabled, or set gpuOnly: false if it runs without GPUs");
         }
         const c = resolve(base, e, true);
         // An extra component without a declared wave gets none, so the wave check does not flag it.

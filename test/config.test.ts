@@ -108,6 +108,8 @@ describe("stack config (pure)", () => {
             ['saif-platform:components.gpu-operator.enabled: true, but "gpu-operator" needs GPUs and saif-platform:gpu is false; remove the override, or set gpu: true if the cluster has GPUs']],
         ["extra component depending on a GPU component on a cluster without GPUs", { gpu: false, extraComponents: { chat: { tier: 2, path: "apps/chat", dependsOn: ["nim-llm"] } } },
             ['saif-platform:extraComponents.chat.dependsOn[0]: "chat" depends on "nim-llm", which is off on this cluster (it needs GPUs and saif-platform:gpu is false); turn "nim-llm" on (saif-platform:components.nim-llm.enabled: true), or turn "chat" off (saif-platform:extraComponents.chat.enabled: false)']],
+        ["GPU-only extra component turned on without GPUs", { gpu: false, extraComponents: { chat: { tier: 3, path: "apps/chat", enabled: true } } },
+            ['saif-platform:extraComponents.chat.enabled: true, but "chat" needs GPUs and saif-platform:gpu is false; remove enabled, or set gpuOnly: false if it runs without GPUs']],
         ["missing cluster name", { cluster: undefined },
             ["saif-platform:cluster: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1"]],
         ["cluster name not a DNS label", { cluster: "AI_Pod" },
@@ -177,6 +179,11 @@ describe("stack config (pure)", () => {
         writeFileSync(file, "config:\n  saif-platform:cluster: a\n  saif-platform:cluster: b\n");
         assert.throws(() => loadStack(root, "ai-pod-1", file), (e: unknown) => e instanceof ConfigProblems &&
             e.lines.length === 1 && e.lines[0] === `${file}: line 3, column 3: Map keys must be unique; fix the YAML of a stack file`);
+    });
+
+    it("leaves a GPU-only extra component off on a cluster without GPUs, as it does Tier 3", () => {
+        const c = parseClusterConfig(minimalRaw({ gpu: false, extraComponents: { chat: { tier: 3, path: "apps/chat" }, web: { tier: 2, path: "apps/web" } } }));
+        assert.deepEqual(c.components.filter((x) => x.extra).map((x) => x.name), ["web"]);
     });
 
     it("collects every problem before failing", () => {
