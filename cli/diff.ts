@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
+import { buildPlan, writePlan } from "./plan";
 import { stackNames } from "./stackFile";
 
 export interface DiffFlags {
@@ -41,6 +42,12 @@ export function readSnapshot(dir: string): PlanSnapshot {
         manifests,
         ...(existsSync(graphFile) ? { graph: readFileSync(graphFile, "utf8") } : {}),
     };
+}
+
+/** Plan a stack in this process (this checkout's code), write it to `out` as `plan --out` does, and read it back. */
+export async function planAndRead(dir: string, stack: string, out: string, configFile?: string, valuesFile?: string): Promise<PlanSnapshot> {
+    writePlan(out, await buildPlan(dir, stack, configFile, valuesFile));
+    return readSnapshot(out);
 }
 
 /** Run `plan --out` of the checkout in `cwd` (its own code and config) in a fresh process. */

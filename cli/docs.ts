@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { diffDocument, diffReport } from "../lib/diffReport";
-import { readSnapshot } from "./diff";
-import { buildPlan, writePlan } from "./plan";
+import { planAndRead } from "./diff";
 
 const start = "<!-- sample-pr-comment:start -->";
 const end = "<!-- sample-pr-comment:end -->";
@@ -12,11 +11,7 @@ const end = "<!-- sample-pr-comment:end -->";
 export async function samplePrComment(dir: string): Promise<string> {
     const tmp = mkdtempSync(path.join(tmpdir(), "docs-"));
     try {
-        const snap = async (file: string) => {
-            const out = path.join(tmp, file);
-            writePlan(out, await buildPlan(dir, "ai-pod-1", path.join(dir, "test/fixtures", file)));
-            return readSnapshot(out);
-        };
+        const snap = (file: string) => planAndRead(dir, "ai-pod-1", path.join(tmp, file), path.join(dir, "test/fixtures", file));
         const before = await snap("diff-before.yaml");
         const after = await snap("diff-after.yaml");
         return diffDocument([diffReport("ai-pod-1", before, after)], "main");

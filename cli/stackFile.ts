@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigProblems } from "../lib/problems";
 import { secretConfigKeys } from "../stacks/parse";
-import { project } from "../stacks/types";
+import { project, qualified } from "../stacks/types";
 
 /** A stack's config as `pulumi` would hand it to the program, for running offline. */
 export interface StackInput {
@@ -35,7 +35,7 @@ export function projectDefaults(dir: string): Record<string, unknown> {
     const file = readYaml(path.join(dir, "Pulumi.yaml"), "the project file") as { config?: Record<string, { default?: unknown }> };
     return Object.fromEntries(Object.entries(file.config ?? {})
         .filter(([, decl]) => decl && typeof decl === "object" && decl.default !== undefined)
-        .map(([key, decl]) => [key.includes(":") ? key : `${project}:${key}`, decl.default]));
+        .map(([key, decl]) => [qualified(key), decl.default]));
 }
 
 /** Parse a YAML file; a syntax error is one line naming the file and the place. */
@@ -65,7 +65,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
     const secretKeys = new Set<string>();
     const standIns = new Set<string>();
     for (const [k, v] of Object.entries(config)) {
-        const key = k.includes(":") ? k : `${project}:${k}`;
+        const key = qualified(k);
         if (v && typeof v === "object" && "secure" in v) {
             // Ciphertext needs the stack's secrets provider: offline, use the --values value or a stand-in.
             secretKeys.add(key);
@@ -85,7 +85,7 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
         }
         const problems: string[] = [];
         for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
-            const key = k.includes(":") ? k : `${project}:${k}`;
+            const key = qualified(k);
             const bare = key.slice(key.indexOf(":") + 1);
             if (!key.startsWith(`${project}:`) || !secretConfigKeys.includes(bare)) {
                 problems.push(`--values ${valuesFile}: ${k} is not a secret config key; secret keys are ${secretConfigKeys.map((s) => `${project}:${s}`).join(", ")}`);

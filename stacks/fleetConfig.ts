@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigProblems } from "../lib/problems";
-import type { RawConfig } from "./parse";
+import { decode, type RawConfig } from "./parse";
 import { formatIssues } from "./schema";
 
 export const fleetProject = "saif-fleet";
@@ -22,15 +22,7 @@ export function parseFleetConfig(raw: RawConfig): FleetConfig {
             problems.push(`${k}: unknown config key; the fleet stack takes only ${fleetProject}:rotation`);
             continue;
         }
-        let value = v;
-        if (typeof v === "string") {
-            try {
-                value = JSON.parse(v);
-            } catch {
-                value = v;
-            }
-        }
-        const result = rotation.safeParse(value, { reportInput: true });
+        const result = rotation.safeParse(decode(v, rotation), { reportInput: true });
         if (result.success) generations = result.data;
         else problems.push(...formatIssues(k, rotation, result.error.issues));
     }

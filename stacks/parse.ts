@@ -28,7 +28,7 @@ export function decode(value: unknown, schema: z.ZodType): unknown {
     if (typeof value !== "string") return value;
     const type = defOf(schema).type;
     if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
-    if (type === "object" || type === "record") {
+    if (type === "object" || type === "record" || type === "array") {
         try {
             return JSON.parse(value);
         } catch {

@@ -5,6 +5,9 @@ export const project = "saif-platform";
 /** A config key as the user writes it in a stack file: `saif-platform:<key>`. */
 export const full = (key: string) => `${project}:${key}`;
 
+/** A key as written in a stack or values file, namespaced with the project when it has no namespace. */
+export const qualified = (key: string) => (key.includes(":") ? key : full(key));
+
 export type ArgoCdFlavor = "openshift-gitops" | "helm" | "existing";
 export type RepositoryAccess = "public" | "deployKey" | "token";
 /** What deleting the Application does to what it deployed. */

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
-import { planDiff, readSnapshot } from "../cli/diff";
+import { planAndRead, planDiff, readSnapshot } from "../cli/diff";
 import { quoted, readmeSample, samplePrComment } from "../cli/docs";
-import { buildPlan, renderSvg, writePlan } from "../cli/plan";
+import { renderSvg } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
@@ -68,10 +68,7 @@ describe("plan:diff", () => {
     it("reports a component turned off, a revision changed and a dependency added, with secrets masked", async () => {
         const values = path.join(tmp, "values.yaml");
         writeFileSync(values, stringify({ "saif-platform:ngcApiKey": "SENTINEL-NGC-DIFF", "saif-platform:splunkHecToken": "SENTINEL-SPLUNK-DIFF" }));
-        const snap = async (file: string, out: string) => {
-            writePlan(out, await buildPlan(root, "ai-pod-1", path.join(root, "test/fixtures", file), values));
-            return readSnapshot(out);
-        };
+        const snap = (file: string, out: string) => planAndRead(root, "ai-pod-1", out, path.join(root, "test/fixtures", file), values);
         const report = diffReport("ai-pod-1", await snap("diff-before.yaml", path.join(tmp, "b")), await snap("diff-after.yaml", path.join(tmp, "a")));
         writeFileSync(path.join(tmp, "report.md"), report);
         assert.match(report, /\*\*0 added, 1 removed, 2 changed\*\* \(Applications\)/);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { RawConfig } from "../stacks/parse";
-import { project } from "../stacks/types";
+import { project, qualified } from "../stacks/types";
 
 export const root = path.resolve(__dirname, "..");
 
@@ -33,7 +33,7 @@ export function stackRaw(stack: string, edit: Record<string, unknown> = {}): Raw
     const doc = parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const values: Record<string, unknown> = { ...doc.config };
     for (const [k, v] of Object.entries(edit)) {
-        const key = k.includes(":") ? k : `${project}:${k}`;
+        const key = qualified(k);
         if (v === undefined) delete values[key];
         else values[key] = v;
     }

@@ -1,7 +1,7 @@
 import { Recording, Registration, runProgram } from "../cli/mockrun";
 import { loadStack, StackInput } from "../cli/stackFile";
 import { maskSecrets } from "../lib/secretMask";
-import { project } from "../stacks/types";
+import { project, qualified } from "../stacks/types";
 import { root } from "./helpers";
 
 /** Run the real program for a stack file under mocks, with config edits (full or short keys; undefined removes). */
@@ -14,7 +14,7 @@ export function withEdits(input: StackInput, edit: Record<string, unknown>, secr
     const values = { ...input.values };
     const secretKeys = new Set(input.secretKeys);
     for (const [k, v] of Object.entries(edit)) {
-        const key = k.includes(":") ? k : `${project}:${k}`;
+        const key = qualified(k);
         if (v === undefined) delete values[key];
         else values[key] = v;
         // A plain edit is plain config, even for a key that had a secret stand-in.
