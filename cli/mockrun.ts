@@ -43,6 +43,8 @@ export interface ProgramInput {
     readonly program?: () => Record<string, unknown>;
     readonly values: Readonly<Record<string, unknown>>;
     readonly secretKeys: ReadonlySet<string>;
+    /** Tests: the fleet stack's outputs arrive as the engine gives them when it cannot decrypt them (empty). */
+    readonly emptyFleetOutputs?: boolean;
 }
 
 interface RegisterRequest {
@@ -76,7 +78,7 @@ interface MockMonitor {
 }
 
 /** Stand-in outputs of resources whose real values come from a provider. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function mockState(type: string, name: string, inputs: Record<string, unknown>, values: Readonly<Record<string, unknown>>, emptyFleet = false): Record<string, unknown> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
             return {
@@ -96,6 +98,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
             const real = typeof givenKey === "string" && typeof givenCert === "string" && givenCert.includes("BEGIN CERTIFICATE");
             const keyOf = (g: string) => (real ? givenKey : `standin-fleet-private-key-${g}`);
             const certOf = (g: string) => (real ? givenCert : `standin-fleet-certificate-${g}`);
+            if (emptyFleet) return { ...inputs, outputs: { sealingKeys: {}, sealingCerts: {} }, secretOutputNames: ["sealingKeys"] };
             return {
                 ...inputs,
                 outputs: {
@@ -132,7 +135,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             newResource: (args) => {
                 // Only the packages the program uses: anything else is a mistake to surface, not to echo.
                 if (!knownPackages.some((p) => args.type.startsWith(p))) throw new Error(`Mock not implemented: ${args.type}`);
-                return { id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values) };
+                return { id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values, input.emptyFleetOutputs) };
             },
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);

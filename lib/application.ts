@@ -1,9 +1,11 @@
 import { tierNames } from "../components/catalog/types";
 import type { ClusterComponent, ClusterConfig, FinalizerPolicy } from "../stacks/types";
-import { applicationWaitFor } from "./health";
+import { applicationGate, fingerprintIgnoreRule, GatedSource } from "./gates";
 
 export const inCluster = "https://kubernetes.default.svc";
 export const platformProject = "saif-platform";
+/** The root app's own project: it may create Applications in Argo CD's namespace, nothing else. */
+export const rootProject = "saif-root";
 export const labelPrefix = "saif.io";
 
 /** Kubernetes object as plain data, before Pulumi turns it into a resource. */
@@ -21,17 +23,37 @@ export function finalizers(policy: FinalizerPolicy): string[] | undefined {
     return undefined; // deleting the Application leaves what it deployed in place
 }
 
-export const retry = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+/**
+ * About 30 minutes of retries. After the limit Argo CD never retries the same revision on its own
+ * (controller/appcontroller.go "Skipping auto-sync: failed previous sync attempt"); `refresh` makes each retry pick
+ * up a fix pushed meanwhile (RetryStrategy.refresh, Application CRD v3.5.1).
+ */
+export const retry = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" }, refresh: true };
+
+/** The label that lets the OpenShift GitOps instance write workloads in a namespace (argocd-operator role.go). */
+export const managedByLabel = "argocd.argoproj.io/managed-by";
+
+const createsNamespace = (syncOptions: readonly string[]) => syncOptions.includes("CreateNamespace=true");
+
+/** What Pulumi puts on every object it owns (never a field Argo CD sets on an Application it owns). */
+function ownedLabels(config: ClusterConfig): Record<string, string> {
+    return { "app.kubernetes.io/part-of": platformProject, "app.kubernetes.io/managed-by": "pulumi", [`${labelPrefix}/cluster`]: config.cluster };
+}
+
+/** The waitFor annotation that binds an Application's gate to the source just rendered. */
+export function gateAnnotation(source: GatedSource): string {
+    return JSON.stringify(applicationGate(source));
+}
 
 /** One component's Argo CD Application. Its name is the component's: a config edit never renames it. */
-export function renderApplication(c: ClusterComponent, config: ClusterConfig, wave: number): KubeObject {
-    const source: Record<string, unknown> = {
+export function renderApplication(c: ClusterComponent, config: ClusterConfig): KubeObject {
+    const source: Record<string, unknown> & GatedSource = {
         repoURL: config.gitops.repoUrl,
         targetRevision: c.source.targetRevision,
         path: c.source.path,
+        ...(c.source.kustomizePatches ? { kustomize: { patches: c.source.kustomizePatches } } : {}),
+        ...(c.source.helmValues ? { helm: { valuesObject: c.source.helmValues } } : {}),
     };
-    if (c.source.kustomizePatches) source.kustomize = { patches: c.source.kustomizePatches };
-    if (c.source.helmValues) source.helm = { valuesObject: c.source.helmValues };
     const fin = finalizers(c.finalizer);
     return {
         apiVersion: "argoproj.io/v1alpha1",
@@ -40,20 +62,23 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig, wa
             name: c.name,
             namespace: config.argocd.namespace,
             labels: {
-                "app.kubernetes.io/part-of": platformProject,
-                "app.kubernetes.io/managed-by": "pulumi",
-                [`${labelPrefix}/cluster`]: config.cluster,
+                ...ownedLabels(config),
                 [`${labelPrefix}/tier`]: String(c.tier),
                 [`${labelPrefix}/tier-name`]: tierNames[c.tier],
                 [`${labelPrefix}/component`]: c.name,
             },
+            // No sync-wave: no parent syncs these Applications, so a wave would order nothing (it orders a parent's
+            // sync only) and churn every diff; the order is Pulumi's graph.
             annotations: {
-                // Argo CD's own ordering agrees with Pulumi's graph.
-                "argocd.argoproj.io/sync-wave": String(wave),
-                "pulumi.com/waitFor": applicationWaitFor,
-                "pulumi.com/timeoutSeconds": String(c.healthTimeoutSeconds),
-                // saif-apps may still list it (adopted from clusters/<cluster>/): it must never prune what Pulumi owns.
+                "pulumi.com/waitFor": gateAnnotation(source),
+                // If saif-apps ever applied it (a cluster adopted from the seed), it must neither prune it
+                // (gitops-engine sync_context.go reads Prune=false from the live object) nor stay OutOfSync over it
+                // (argo-cd docs/user-guide/compare-options.md: IgnoreExtraneous).
                 "argocd.argoproj.io/sync-options": "Prune=false",
+                "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
+                // Adoption run only: the import is followed by a server-side apply in the same run (engine >= 3.174)
+                // that would conflict with the fields Argo CD's controller owns (await.go handleSSAErr).
+                ...(config.adoptExisting && !c.extra ? { "pulumi.com/patchForce": "true" } : {}),
             },
             ...(fin ? { finalizers: fin } : {}),
         },
@@ -61,9 +86,15 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig, wa
             project: platformProject,
             source,
             destination: { server: inCluster, ...(c.namespace ? { namespace: c.namespace } : {}) },
+            // The first rule carries the source's fingerprint for the gate; it matches no resource.
+            ignoreDifferences: [fingerprintIgnoreRule(source)],
             syncPolicy: {
                 automated: { prune: true, selfHeal: true },
                 ...(c.syncOptions.length > 0 ? { syncOptions: [...c.syncOptions] } : {}),
+                // The namespace Argo CD creates is labelled for the instance, which then gets admin rights there
+                // (gitops-operator controllers/argocd/openshift/openshift.go); applied to an existing namespace too
+                // (argo-cd controller/sync_namespace.go).
+                ...(createsNamespace(c.syncOptions) ? { managedNamespaceMetadata: { labels: { [managedByLabel]: config.argocd.namespace } } } : {}),
                 retry,
             },
         },
@@ -92,11 +123,7 @@ export function renderAppProject(config: ClusterConfig, namespaces: readonly str
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "AppProject",
-        metadata: {
-            name: platformProject,
-            namespace: config.argocd.namespace,
-            labels: { "app.kubernetes.io/part-of": platformProject, "app.kubernetes.io/managed-by": "pulumi" },
-        },
+        metadata: { name: platformProject, namespace: config.argocd.namespace, labels: ownedLabels(config) },
         spec: {
             description: `AI pod platform components of ${config.cluster}`,
             sourceRepos: [config.gitops.repoUrl],
@@ -106,25 +133,69 @@ export function renderAppProject(config: ClusterConfig, namespaces: readonly str
     };
 }
 
-/** The root app-of-apps: it keeps watching the cluster's folder, so "add a YAML in clusters/<cluster>/" still works. */
-export function renderRootApplication(config: ClusterConfig): KubeObject {
+/**
+ * The root app's project: what users add under `clusters/<cluster>/` can only be Applications in Argo CD's
+ * namespace, which then run under their own project's rules (the `default` project would allow anything).
+ */
+export function renderRootProject(config: ClusterConfig): KubeObject {
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: { name: rootProject, namespace: config.argocd.namespace, labels: ownedLabels(config) },
+        spec: {
+            description: `Applications users add under ${config.gitops.clusterAppsPath} on ${config.cluster}`,
+            sourceRepos: [config.gitops.repoUrl],
+            destinations: [{ server: inCluster, namespace: config.argocd.namespace }],
+            clusterResourceWhitelist: [],
+            namespaceResourceWhitelist: [{ group: "argoproj.io", kind: "Application" }],
+        },
+    };
+}
+
+/**
+ * The files of the cluster folder that saif-apps must never apply: one per Pulumi-managed Application, named
+ * after it as the seed names them (`clusters/<cluster>/<component>.yaml`). A glob in brace form, as
+ * `directory.exclude` takes it (argo-cd reposerver/repository/repository.go, `glob.Compile` over the file path).
+ */
+export function rootExclude(names: readonly string[]): string {
+    const files = [...new Set(names)].sort().flatMap((n) => [`${n}.yaml`, `${n}.yml`, `${n}.json`]);
+    return `{${files.join(",")}}`;
+}
+
+/**
+ * The root app-of-apps over `clusters/<cluster>/`, for what users add there. It never applies a file named after
+ * an Application Pulumi owns, so the two never both own one. While adopting, it neither prunes nor self-heals:
+ * the Applications it created are being handed to Pulumi.
+ */
+export function renderRootApplication(config: ClusterConfig, pulumiOwned: readonly string[]): KubeObject {
     const fin = finalizers(config.rootApp.finalizer);
-    const automated = config.rootApp.prune || config.rootApp.selfHeal
-        ? { automated: { prune: config.rootApp.prune, selfHeal: config.rootApp.selfHeal } } : {};
+    const prune = config.rootApp.prune && !config.adoptExisting;
+    const selfHeal = config.rootApp.selfHeal && !config.adoptExisting;
+    const automated = prune || selfHeal ? { automated: { prune, selfHeal } } : {};
+    const source: Record<string, unknown> & GatedSource = {
+        repoURL: config.gitops.repoUrl,
+        targetRevision: config.gitops.revision,
+        path: config.gitops.clusterAppsPath,
+        directory: { recurse: false, exclude: rootExclude(pulumiOwned) },
+    };
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Application",
         metadata: {
             name: config.rootApp.name,
             namespace: config.argocd.namespace,
-            labels: { "app.kubernetes.io/part-of": platformProject, "app.kubernetes.io/managed-by": "pulumi", [`${labelPrefix}/cluster`]: config.cluster },
-            annotations: { "pulumi.com/waitFor": applicationWaitFor, "pulumi.com/timeoutSeconds": "1800" },
+            labels: ownedLabels(config),
+            annotations: {
+                "pulumi.com/waitFor": gateAnnotation(source),
+                ...(config.adoptExisting ? { "pulumi.com/patchForce": "true" } : {}),
+            },
             ...(fin ? { finalizers: fin } : {}),
         },
         spec: {
-            project: "default",
-            source: { repoURL: config.gitops.repoUrl, targetRevision: config.gitops.revision, path: config.gitops.clusterAppsPath, directory: { recurse: false } },
+            project: rootProject,
+            source,
             destination: { server: inCluster, namespace: config.argocd.namespace },
+            ignoreDifferences: [fingerprintIgnoreRule(source)],
             syncPolicy: { ...automated, retry },
         },
     };

@@ -60,7 +60,9 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     const changedOther = keys.filter((k) => before.manifests.has(k) && after.manifests.has(k) && before.manifests.get(k) !== after.manifests.get(k));
     const otherAdded = keys.filter((k) => !before.manifests.has(k));
     const otherRemoved = keys.filter((k) => !after.manifests.has(k));
-    const wave = (m: ReadonlyMap<string, string>, key?: string) => (key ? /sync-wave: "(-?\d+)"/.exec(m.get(key) ?? "")?.[1] ?? "-" : "-");
+    // The derived wave is in plan.json; an older base carried it only as the Application's sync-wave annotation.
+    const wave = (names: ReadonlyMap<string, { wave: number }>, m: ReadonlyMap<string, string>, name: string, key?: string) =>
+        String(names.get(name)?.wave ?? (key ? /sync-wave: "(-?\d+)"/.exec(m.get(key) ?? "")?.[1] ?? "-" : "-"));
 
     // Positions among the components both sides have, so adding or removing one does not move every later one.
     const common = (list: readonly { name: string }[]) => list.filter((c) => bNames.has(c.name) && aNames.has(c.name)).map((c) => c.name);
@@ -89,9 +91,9 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         `${moved.length} move in order or wave.`);
 
     const rows = [
-        ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(after.manifests, aApps.get(n))} |`),
-        ...removed.map((n) => `| \`${n}\` | removed (its Application is deleted; see its finalizer) | ${bNames.get(n)?.tier ?? "-"} | ${wave(before.manifests, bApps.get(n))} → - |`),
-        ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(before.manifests, bApps.get(name))} → ${wave(after.manifests, key)} |`),
+        ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(aNames, after.manifests, n, aApps.get(n))} |`),
+        ...removed.map((n) => `| \`${n}\` | removed (its Application is deleted; see its finalizer) | ${bNames.get(n)?.tier ?? "-"} | ${wave(bNames, before.manifests, n, bApps.get(n))} → - |`),
+        ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(bNames, before.manifests, name, bApps.get(name))} → ${wave(aNames, after.manifests, name, key)} |`),
     ];
     if (rows.length > 0) out.push("### Components", "| component | change | tier | wave |\n|---|---|---|---|\n" + rows.join("\n"));
 

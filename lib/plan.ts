@@ -50,7 +50,7 @@ export function bootstrapSteps(config: ClusterConfig): string[] {
     const steps = [`cluster access: one Kubernetes provider (${access})`];
     if (config.mirror && a.flavor === "openshift-gitops") steps.push(`image mirrors and GitOps operator catalog (${config.mirror.registry})`);
     steps.push(a.flavor === "openshift-gitops"
-        ? `argo cd: OpenShift GitOps operator (channel ${a.channel}, ${a.approval}) and ArgoCD ${a.namespace}, gated on Available`
+        ? `argo cd: OpenShift GitOps operator (channel ${a.channel}, ${a.approval}, default instance off) and the program's ArgoCD ${a.namespace}/argocd, gated on Available`
         : a.flavor === "helm" ? `argo cd: argo-cd Helm chart ${a.chartVersion} in ${a.namespace}, gated on the release`
         : `argo cd: existing install in ${a.namespace} (nothing installed)`);
     steps.push(`repository access: ${config.gitops.access}`);

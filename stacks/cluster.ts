@@ -1,12 +1,14 @@
 import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgoCd, RepositoryAccess, RootApp, SealedSecretsKey, SealingKeyPair } from "../components/bootstrap";
+import { ArgoCd, PlatformNamespaces, RepositoryAccess, RootApp, SealedSecretsKey, SealingKeyPair } from "../components/bootstrap";
+import { catalog } from "../components/catalog";
 import { tierNames, TierNumber } from "../components/catalog/types";
 import { Tier } from "../components/tiers/tier";
-import { renderAppProject, platformProject } from "../lib/application";
-import { applicationWaitFor } from "../lib/health";
+import { renderAppProject, renderApplication, renderRootProject, platformProject, rootProject } from "../lib/application";
+import { namespacePlan, gitopsOperatorNamespace } from "../lib/namespaces";
 import { planCluster } from "../lib/plan";
+import { componentWrites, extraControllerRules, managedNamespaces } from "../lib/rights";
 import type { ClusterSecrets } from "./config";
 import type { ClusterConfig } from "./types";
 import { platformSecrets } from "../components/catalog";
@@ -42,6 +44,13 @@ function sealingKeys(config: ClusterConfig, secrets: ClusterSecrets): SealingKey
     const certs = fleet.requireOutput("sealingCerts") as pulumi.Output<Record<string, string>>;
     // A generation the fleet stack does not have yet is a config mistake: say which, never show the keys.
     const pick = <T>(all: Record<string, T>, generation: string): T => {
+        // A fleet stack whose secrets this stack cannot decrypt reads as an empty object: the engine only logs
+        // "eliding undecryptable secrets" (pulumi/pulumi pkg/resource/deploy/builtins.go readStackReference,
+        // pkg/backend/secrets.go). Say so rather than "no such generation".
+        if (Object.keys(all).length === 0) {
+            throw new pulumi.RunError(`saif-platform:sealedSecrets.fleetStack: cannot decrypt the fleet stack ${s.fleetStack}'s secrets ` +
+                "(same passphrase or secrets provider?); run both projects with the same PULUMI_CONFIG_PASSPHRASE or secrets provider");
+        }
         if (!(generation in all)) {
             throw new pulumi.RunError(`saif-platform:sealedSecrets.rotation: the fleet stack ${s.fleetStack} has no key generation ` +
                 `"${generation}" (it has ${Object.keys(all).map((g) => `"${g}"`).join(", ")}); add it to fleet/Pulumi.fleet.yaml and update the fleet stack first`);
@@ -61,7 +70,9 @@ function sealingKeys(config: ClusterConfig, secrets: ClusterSecrets): SealingKey
  */
 export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): ClusterOutputs {
     const plan = planCluster(config);
-    // One explicit provider per stack: never the ambient kubeconfig, so a stack cannot touch another cluster.
+    // One explicit provider per stack. With only `context`, the provider still reads the ambient kubeconfig FILE
+    // (KUBECONFIG or ~/.kube/config) and picks that context, never its current-context (pulumi-kubernetes
+    // provider.go, NewDefaultClientConfigLoadingRules); with the secret `kubeconfig`, nothing ambient is read.
     const kubernetes = new k8s.Provider("cluster", {
         ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
         ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}),
@@ -72,7 +83,16 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
         : undefined;
     const providers = { providers: githubProvider ? [kubernetes, githubProvider] : [kubernetes] };
 
-    const argocd = new ArgoCd("argocd", { argocd: config.argocd, ...(config.mirror ? { mirror: config.mirror } : {}) }, providers);
+    // One registry of the namespaces this stack touches: each registered once, created or patched (lib/namespaces.ts).
+    const registry = namespacePlan(config);
+    const namespaces = new PlatformNamespaces("namespaces", { entries: registry }, providers);
+    const has = (n: string) => registry.some((e) => e.name === n);
+    const argocd = new ArgoCd("argocd", {
+        config,
+        ...(has(config.argocd.namespace) ? { namespace: namespaces.get(config.argocd.namespace) } : {}),
+        ...(has(gitopsOperatorNamespace) ? { operatorNamespace: namespaces.get(gitopsOperatorNamespace) } : {}),
+        controllerRules: extraControllerRules(componentWrites(config), managedNamespaces(config, registry)),
+    }, providers);
     const repository = new RepositoryAccess("repository", {
         cluster: config.cluster,
         gitops: config.gitops,
@@ -84,20 +104,31 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     const keys = sealingKeys(config, secrets);
     const key = new SealedSecretsKey("sealed-secrets-key", {
         namespace: config.sealedSecrets.namespace,
+        namespaceResource: namespaces.get(config.sealedSecrets.namespace),
         keys,
+        adopt: config.adoptExisting,
         after: [...argocd.ready, ...repository.ready],
     }, providers);
 
-    const namespaces = [
+    const destinations = [
         ...config.components.flatMap((c) => (c.namespace ? [c.namespace] : [])),
-        ...platformSecrets.map((s) => s.namespace),
+        ...platformSecrets.map((s) => (s.namespace === "openshift-gitops" ? config.argocd.namespace : s.namespace)),
         config.sealedSecrets.namespace,
     ];
-    const project = new k8s.apiextensions.CustomResource(platformProject, renderAppProject(config, namespaces),
+    const project = new k8s.apiextensions.CustomResource(platformProject, renderAppProject(config, destinations),
         { provider: kubernetes, dependsOn: [...argocd.ready] });
-    const root = new RootApp("saif-apps", { config, after: [...argocd.ready, ...repository.ready, ...key.secrets, project] }, providers);
+    const rootAppProject = new k8s.apiextensions.CustomResource(rootProject, renderRootProject(config),
+        { provider: kubernetes, dependsOn: [...argocd.ready] });
+    // saif-apps never applies a file named after an Application Pulumi owns: the catalog's, whether on here or
+    // not, and this stack's extra components.
+    const pulumiOwned = [...catalog.map((c) => c.name), ...config.components.filter((c) => c.extra).map((c) => c.name)];
+    const root = new RootApp("saif-apps", {
+        config, pulumiOwned, after: [...argocd.ready, ...repository.ready, ...key.secrets, project, rootAppProject],
+    }, providers);
 
-    const bootstrap = [project, root.application];
+    // Every Application waits for the bootstrap, including every namespace the registry makes (a SealedSecret's
+    // namespace must exist before the Application that writes into it syncs).
+    const bootstrap = [project, root.application, ...namespaces.all()];
     const gates = new Map<string, pulumi.Resource[]>();
     const addGates = (more: ReadonlyMap<string, readonly pulumi.Resource[]>) => {
         for (const [name, resources] of more) gates.set(name, [...(gates.get(name) ?? []), ...resources]);
@@ -105,7 +136,8 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     if (config.certManager.enabled) {
         // Early in Tier 1: right after the bootstrap, before any Application that serves a certificate.
         addGates(new PlatformCertificates("certificates", {
-            certManager: config.certManager, cluster: config.cluster, argocdNamespace: config.argocd.namespace, after: bootstrap,
+            certManager: config.certManager, cluster: config.cluster, argocdNamespace: config.argocd.namespace, namespaces,
+            hubbleTimescape: config.components.some((c) => c.name === "hubble-timescape"), after: bootstrap,
         }, providers).gates);
     }
     const delivery = config.secretDelivery;
@@ -117,7 +149,7 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
             secrets: config.secrets.map((def) => ({ def, value: secrets.platform[def.key] })),
             ...(delivery.commitSealed ? { commit: { repository: repoName, branch: delivery.branch, certPem: newest.certPem, fleetKeyPem: newest.privateKeyPem } } : {}),
             ...(delivery.githubEnvironment ? { environment: { repository: repoName } } : {}),
-            direct: delivery.directSecrets,
+            ...(delivery.directSecrets ? { direct: { namespaces } } : {}),
             after: bootstrap,
         }, providers).gates);
     }
@@ -125,7 +157,7 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     for (const tier of [1, 2, 3, 4] as TierNumber[]) {
         const components = plan.order.filter((c) => c.tier === tier);
         if (components.length === 0) continue;
-        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, waves: plan.derivedWave, applications, bootstrap, gates }, providers);
+        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, applications, bootstrap, gates }, providers);
         for (const [name, app] of Object.entries(t.applications)) applications.set(name, app);
     }
 
@@ -138,7 +170,7 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
             application: `${config.argocd.namespace}/${c.name}`,
             tier: c.tier,
             wave: plan.derivedWave.get(c.name)!,
-            gate: applicationWaitFor,
+            gate: renderApplication(c, config).metadata.annotations!["pulumi.com/waitFor"],
             timeoutSeconds: c.healthTimeoutSeconds,
         }])),
         order: plan.order.map((c) => c.name),

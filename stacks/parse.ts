@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkKeyPair } from "../lib/certs";
 import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
 import { closestName, findCycle, unknownDependencies } from "../lib/graph";
+import { gateValueProblem } from "../lib/gates";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
@@ -160,12 +161,17 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         }
     }
 
+    const argocdNamespace = parsed.argocd?.namespace ?? (parsed.argocd?.flavor === "helm" ? "argocd" : "openshift-gitops");
+    const certManagerOn = parsed.certManager?.enabled ?? false;
+
     // Which components are on: the catalog's defaults (Tier 3 only with GPUs), then the overrides.
     const resolve = (c: CatalogComponent, o: (typeof overrides)[string] | undefined, extra: boolean): ClusterComponent => ({
         ...c,
         dependsOn: [...c.dependsOn, ...(o?.dependsOn ?? []).filter((d) => !c.dependsOn.includes(d))],
         healthTimeoutSeconds: o?.healthTimeoutSeconds ?? c.healthTimeoutSeconds,
-        finalizer: o?.finalizer ?? (c.holdsData ? "none" : "foreground"),
+        // No cascade by default for what holds data or ships CRDs: deleting the Application would delete the data,
+        // or the CRDs and every object of those kinds (Helm charts' crds/, e.g. SealedSecret, NIMCache).
+        finalizer: o?.finalizer ?? (c.holdsData || c.shipsCrds ? "none" : "foreground"),
         extra,
         source: {
             targetRevision: o?.targetRevision ?? revision,
@@ -180,10 +186,18 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         // The controller runs where the fleet key Secret is, and never renews it: every cluster keeps the one fleet key.
         const c: CatalogComponent = catalogEntry.name === "sealed-secrets-controller"
             ? { ...catalogEntry, namespace: parsed.sealedSecrets?.namespace ?? "sealed-secrets" }
+            // The registry pull-secret lives in Argo CD's own namespace, whichever it is.
+            : catalogEntry.name === "argocd-config" ? { ...catalogEntry, namespace: argocdNamespace }
             : catalogEntry;
-        // (A Kustomize source cannot take Helm values: then the renewal flag is the overlay's to set.)
-        const keyRenewalOff = c.name === "sealed-secrets-controller" && !o?.kustomize
-            ? { ...o, helm: { values: { keyrenewperiod: "0", ...(o?.helm?.values ?? {}) } } } : o;
+        // Helm values the program sets by default (a Kustomize source cannot take Helm values: then they are the
+        // overlay's to set). The user's own values win.
+        const defaults = c.name === "sealed-secrets-controller" ? { keyrenewperiod: "0" }
+            // The NIM operator's admission webhook needs cert-manager for its TLS (k8s-nim-operator values.yaml
+            // operator.admissionController); without cert-manager on this stack it is off.
+            : c.name === "nim-operator" && !certManagerOn ? { operator: { admissionController: { enabled: false } } }
+            : undefined;
+        const keyRenewalOff = defaults && !o?.kustomize
+            ? { ...o, helm: { values: { ...defaults, ...(o?.helm?.values ?? {}) } } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
         if (o?.enabled === true && c.gpuOnly && !gpu) {
             problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(c.name)} needs GPUs and ${full("gpu")} is false; ` +
@@ -199,6 +213,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             dependsOn: [], gpuOnly: e.gpuOnly ?? e.tier === 3, ready: "Application Synced and Healthy",
             healthTimeoutSeconds: 600, estimateSeconds: e.estimateSeconds ?? 60, holdsData: e.holdsData ?? false,
             syncOptions: e.syncOptions ?? (e.namespace ? ["CreateNamespace=true"] : []),
+            writes: [], shipsCrds: false,
         };
         // Like the catalog's Tier 3: off by default without GPUs, an error only when turned on there.
         if (base.gpuOnly && !gpu && e.enabled === true) {
@@ -257,7 +272,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
 
     const components = enabled.map((c) => c.component);
-    const secrets = platformSecrets.filter((s) => s.neededBy.some((n) => enabledNames.has(n)));
+    // The catalog names Argo CD's namespace "openshift-gitops": the registry pull-secret goes to the stack's.
+    const secrets = platformSecrets.filter((s) => s.neededBy.some((n) => enabledNames.has(n)))
+        .map((s) => (s.namespace === "openshift-gitops" ? { ...s, namespace: argocdNamespace } : s));
     const argocd = parsed.argocd ?? {};
     const flavor = argocd.flavor ?? "openshift-gitops";
     const access = gitops.access ?? "public";
@@ -305,6 +322,33 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             }
         }
     }
+    if (argocd.approval === "Manual" && flavor === "openshift-gitops") {
+        problems.push(`${full("argocd")}.approval: "Manual" can never pass the unattended gate on the operator's Subscription ` +
+            "(its InstallPlan waits for someone to approve it while pulumi up waits for the install); use Automatic, " +
+            "or install the operator yourself and use flavor: existing");
+    }
+    if ((parsed.adoptExisting ?? false) && flavor !== "existing") {
+        problems.push(`${full("adoptExisting")}: true needs ${full("argocd")}.flavor: existing (a cluster the seed built already runs Argo CD; ` +
+            `installing another would race it); set argocd.flavor: existing, or adoptExisting: false`);
+    }
+    if (keySource === "stack" && sealed.fleetStack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(sealed.fleetStack)) {
+        problems.push(`${full("sealedSecrets")}.fleetStack: ${JSON.stringify(sealed.fleetStack)} is not <organization>/<project>/<stack>; ` +
+            `on the local backend (pulumi login --local) it is ${defaultFleetStack}`);
+    }
+    // Each is named in the Application's gate (lib/gates.ts), which cannot carry "=" or white space.
+    const gated: [string, string | undefined][] = [
+        [`${full("gitops")}.repoUrl`, gitops.repoUrl || undefined],
+        [`${full("gitops")}.revision`, gitops.revision],
+        [`${full("gitops")}.clusterAppsPath`, gitops.clusterAppsPath],
+        ...Object.entries(overrides).flatMap(([name, o]): [string, string | undefined][] => [
+            [`${keyPath(full("components"), [name])}.targetRevision`, o.targetRevision], [`${keyPath(full("components"), [name])}.path`, o.path]]),
+        ...Object.entries(extras).flatMap(([name, e]): [string, string | undefined][] => [
+            [`${keyPath(full("extraComponents"), [name])}.targetRevision`, e.targetRevision], [`${keyPath(full("extraComponents"), [name])}.path`, e.path]]),
+    ];
+    for (const [key, value] of gated) {
+        const problem = value === undefined ? undefined : gateValueProblem(value);
+        if (problem) problems.push(`${key}: ${JSON.stringify(value)} ${problem}`);
+    }
     if (certManager.issuer === "acme" && !certManager.acmeEmail) {
         problems.push(`${full("certManager")}.acmeEmail: is required for the acme issuer; set the ACME account e-mail`);
     }
@@ -324,11 +368,12 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         },
         argocd: {
             flavor,
-            namespace: argocd.namespace ?? (flavor === "helm" ? "argocd" : "openshift-gitops"),
+            namespace: argocdNamespace,
             channel: argocd.channel ?? "latest",
             approval: argocd.approval ?? "Automatic",
             catalogSource: argocd.catalogSource ?? "redhat-operators",
             chartVersion: argocd.chartVersion ?? "9.1.0",
+            chartRepository: argocd.chartRepository ?? "https://argoproj.github.io/argo-helm",
         },
         ...(mirror?.registry && mirror.gitopsCatalogImage ? { mirror: { registry: mirror.registry, gitopsCatalogImage: mirror.gitopsCatalogImage } } : {}),
         sealedSecrets: {
@@ -351,6 +396,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             ...(certManager.acmeEmail ? { acmeEmail: certManager.acmeEmail } : {}),
             ...(certManager.domain ? { domain: certManager.domain } : {}),
             acmeServer: certManager.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
+            chartVersion: certManager.chartVersion ?? "v1.19.4",
+            chartRepository: certManager.chartRepository ?? "https://charts.jetstack.io",
         },
         components,
         disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => c.component.name),

@@ -47,7 +47,7 @@ export const extraComponent = z.strictObject({
     syncOptions: z.array(nonEmpty).optional(),
 });
 
-/** Object-shaped config keys (declared in Pulumi.yaml with a description only: the project schema has no object type). */
+/** Object-shaped config keys (declared `type: object` in Pulumi.yaml: the CLI checks they are mappings, CLI >= 3.186; the program checks the rest). */
 export const objectKeys = {
     kubernetes: z.strictObject({ context: nonEmpty.optional() }),
     gitops: z.strictObject({
@@ -64,6 +64,7 @@ export const objectKeys = {
         approval: z.enum(["Automatic", "Manual"]).optional(),
         catalogSource: dnsLabel.optional(),
         chartVersion: nonEmpty.optional(),
+        chartRepository: z.url().optional(),
     }),
     // Both or neither: Pulumi.yaml gives object keys the default {} (a declared key without one is required).
     mirror: z.strictObject({ registry: nonEmpty.optional(), gitopsCatalogImage: nonEmpty.optional() }),
@@ -90,6 +91,8 @@ export const objectKeys = {
         acmeEmail: z.email().optional(),
         acmeServer: z.url().optional(),
         domain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "dns").optional(),
+        chartVersion: nonEmpty.optional(),
+        chartRepository: z.url().optional(),
     }),
     components: z.record(z.string(), componentOverride),
     extraComponents: z.record(dnsLabel, extraComponent),

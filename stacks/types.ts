@@ -53,6 +53,8 @@ export interface ClusterConfig {
         readonly approval: "Automatic" | "Manual";
         readonly catalogSource: string;
         readonly chartVersion: string;
+        /** The argo-cd chart's repository (helm flavor); a mirror on a disconnected site. */
+        readonly chartRepository: string;
     };
     readonly mirror?: { readonly registry: string; readonly gitopsCatalogImage: string };
     readonly sealedSecrets: {
@@ -79,6 +81,9 @@ export interface ClusterConfig {
         readonly acmeServer: string;
         /** DNS domain of the UIs' certificates (default apps.<cluster>.local). */
         readonly domain?: string;
+        /** The cert-manager chart, pinned: the provider otherwise resolves the newest chart on every run. */
+        readonly chartVersion: string;
+        readonly chartRepository: string;
     };
     /** Enabled components in catalog order, extra components last. */
     readonly components: readonly ClusterComponent[];

@@ -14,6 +14,8 @@ const T = {
     sub: "kubernetes:operators.coreos.com/v1alpha1:Subscription",
     og: "kubernetes:operators.coreos.com/v1:OperatorGroup",
     argocdPatch: "kubernetes:argoproj.io/v1beta1:ArgoCDPatch",
+    argocd: "kubernetes:argoproj.io/v1beta1:ArgoCD",
+    nsPatch: "kubernetes:core/v1:NamespacePatch",
     release: "kubernetes:helm.sh/v3:Release",
     idms: "kubernetes:config.openshift.io/v1:ImageDigestMirrorSet",
     catalog: "kubernetes:operators.coreos.com/v1alpha1:CatalogSource",
@@ -59,9 +61,13 @@ describe("bootstrap: under Pulumi mocks", () => {
     it("openshift-gitops: the operator through OLM, the ArgoCD instance with health checks, and RBAC", () => {
         assert.deepEqual(bootstrapSet(gitops), [
             "argoproj.io/v1alpha1:Application saif-apps",
-            "argoproj.io/v1beta1:ArgoCDPatch argocd-instance",
-            "core/v1:Namespace argocd-operator-namespace",
-            "core/v1:Namespace sealed-secrets-key-namespace",
+            "argoproj.io/v1beta1:ArgoCD argocd-instance",
+            "core/v1:Namespace ns-openshift-gitops-operator",
+            "core/v1:NamespacePatch ns-hubble-timescape",
+            "core/v1:NamespacePatch ns-intersight-otel",
+            "core/v1:NamespacePatch ns-openshift-gitops",
+            "core/v1:NamespacePatch ns-sealed-secrets",
+            "core/v1:NamespacePatch ns-splunk-otel",
             "core/v1:Secret sealed-secrets-key-fleet-key",
             "operators.coreos.com/v1:OperatorGroup argocd-operator-group",
             "operators.coreos.com/v1alpha1:Subscription argocd-subscription",
@@ -73,30 +79,59 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.deepEqual(sub.spec, {
             channel: "latest", installPlanApproval: "Automatic", name: "openshift-gitops-operator",
             source: "redhat-operators", sourceNamespace: "openshift-marketplace",
+            // The operator's own switch: no default instance to race (gitops-operator common/common.go), and ours
+            // cluster-scoped (ARGOCD_CLUSTER_CONFIG_NAMESPACES, read by openshift.go allowedNamespace).
+            config: { env: [
+                { name: "DISABLE_DEFAULT_ARGOCD_INSTANCE", value: "true" },
+                { name: "ARGOCD_CLUSTER_CONFIG_NAMESPACES", value: "openshift-gitops" },
+            ] },
         });
         assert.match(sub.metadata.annotations["pulumi.com/waitFor"], /installedCSV/);
-        const instance = plain(one(gitops, T.argocdPatch));
-        assert.equal(instance.metadata.name, "openshift-gitops");
+        assert.deepEqual(crdErrors("operators.coreos.com_subscriptions.yaml", "v1alpha1", sub), []);
+        assert.equal(find(gitops, T.argocdPatch).length, 0, "no patch of the operator's instance");
+        const instance = plain(one(gitops, T.argocd));
+        // Not "openshift-gitops": with the default instance off, the operator deletes an ArgoCD of that name.
+        assert.equal(instance.metadata.name, "argocd");
         assert.equal(instance.metadata.namespace, "openshift-gitops");
         assert.equal(instance.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.phase}=Available");
+        assert.equal(instance.metadata.annotations["pulumi.com/patchForce"], undefined);
+        // Complete, as the operator's default one: OpenShift OAuth, the cluster-admins policy, the Route.
+        assert.equal(instance.spec.sso.dex.openShiftOAuth, true);
+        assert.match(instance.spec.rbac.policy, /g, cluster-admins, role:admin/);
+        assert.equal(instance.spec.server.route.enabled, true);
+        assert.equal(one(gitops, T.argocd).customTimeouts.create, "30m", "covers operator start-up");
         const checks = instance.spec.resourceHealthChecks.map((h: { group: string; kind: string }) => `${h.group}/${h.kind}`);
-        for (const k of ["argoproj.io/Application", "operators.coreos.com/ClusterServiceVersion", "nvidia.com/ClusterPolicy",
-            "apps.nvidia.com/NIMService", "nfd.openshift.io/NodeFeatureDiscovery", "lvm.topolvm.io/LVMCluster"]) {
-            assert.ok(checks.includes(k), k);
-        }
+        assert.deepEqual(checks.sort(), ["apps.nvidia.com/NIMCache", "apps.nvidia.com/NIMService", "argoproj.io/Application",
+            "lvm.topolvm.io/LVMCluster", "nfd.openshift.io/NodeFeatureDiscovery", "nvidia.com/ClusterPolicy", "operators.coreos.com/CatalogSource"]);
         assert.match(instance.spec.resourceHealthChecks[0].check, /obj\.status\.health\.status/);
         assert.deepEqual(crdErrors("argoproj.io_argocds.yaml.gz", "v1beta1", instance), []);
         const binding = plain(one(gitops, T.binding));
-        assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "openshift-gitops-argocd-application-controller", namespace: "openshift-gitops" }]);
+        assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "argocd-argocd-application-controller", namespace: "openshift-gitops" }]);
+        // Only what the operator's cluster-config role and the managed namespaces' admin Roles lack.
+        const groups = (plain(one(gitops, T.role)).rules as { apiGroups: string[] }[]).flatMap((r) => r.apiGroups).sort();
+        for (const g of ["config.openshift.io", "operators.coreos.com", "rbac.authorization.k8s.io", ""]) assert.ok(!groups.includes(g), g);
+        for (const g of ["apiextensions.k8s.io", "security.openshift.io", "nvidia.com", "bitnami.com", "admissionregistration.k8s.io"]) assert.ok(groups.includes(g), g);
+    });
+
+    it("a non-default Argo CD namespace still gets a cluster-scoped instance", async () => {
+        const rec = await runStack("ai-pod-1", { argocd: { flavor: "openshift-gitops", namespace: "gitops" } });
+        assert.equal(rec.error, undefined);
+        const env = plain(one(rec, T.sub)).spec.config.env as { name: string; value: string }[];
+        assert.equal(env.find((e) => e.name === "ARGOCD_CLUSTER_CONFIG_NAMESPACES")!.value, "openshift-gitops,gitops");
+        assert.equal(plain(one(rec, T.argocd)).metadata.namespace, "gitops");
+        assert.equal(plain(one(rec, T.nsPatch, "ns-gitops")).metadata.name, "gitops");
+        // The registry pull-secret and its Application follow Argo CD's namespace.
+        assert.equal(plain(applications(rec).get("argocd-config")!).spec.destination.namespace, "gitops");
     });
 
     it("orders the bootstrap: Argo CD available -> repository access -> key -> saif-apps -> Applications", () => {
         const sub = one(gitops, T.sub);
-        const instance = one(gitops, T.argocdPatch);
+        const instance = one(gitops, T.argocd);
         const key = one(gitops, T.secret, "sealed-secrets-key-fleet-key");
         const rootApp = find(gitops, T.app, "saif-apps")[0];
         assert.ok(sub.dependencies.includes(one(gitops, T.og).urn));
         assert.ok(instance.dependencies.includes(sub.urn));
+        assert.ok(instance.dependencies.includes(one(gitops, T.nsPatch, "ns-openshift-gitops").urn), "the instance's namespace first");
         assert.ok(key.dependencies.includes(instance.urn), "key after Argo CD");
         assert.ok(rootApp.dependencies.includes(key.urn) && rootApp.dependencies.includes(instance.urn), "saif-apps after the key and Argo CD");
         for (const app of applications(gitops).values()) assert.ok(app.dependencies.includes(rootApp.urn), app.name);
@@ -110,8 +145,10 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.equal(obj.metadata.labels["sealedsecrets.bitnami.com/sealed-secrets-key"], "active");
         assert.equal(key.inputs.stringData && (key.inputs.stringData as Record<string, unknown>)[specialSigKey], secretSig, "stringData is secret");
         assert.ok(key.protect && key.retainOnDelete);
-        const ns = one(gitops, T.ns, "sealed-secrets-key-namespace");
+        // A patch: Day 1 or an earlier install may have made it; deleting the patch never deletes the namespace.
+        const ns = one(gitops, T.nsPatch, "ns-sealed-secrets");
         assert.ok(ns.protect && ns.retainOnDelete);
+        assert.ok(key.dependencies.includes(ns.urn));
         assert.ok(find(gitops, T.app, "saif-apps")[0].retainOnDelete);
         // The controller turns its own key renewal off, so clusters keep the one fleet key.
         const controller = plain(applications(gitops).get("sealed-secrets-controller")!);
@@ -154,6 +191,9 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.equal(release.chart, "argo-cd");
         assert.equal(release.namespace, "argocd");
         assert.deepEqual(release.repositoryOpts, { repo: "https://argoproj.github.io/argo-helm" });
+        // Helm's own wait is the `timeout` input (300 s by default), not customTimeouts (helm_release.go).
+        assert.equal(release.timeout, 1200);
+        assert.equal(plain(one(rec, T.ns, "ns-argocd")).metadata.name, "argocd");
         assert.match(release.values.configs.cm["resource.customizations.health.argoproj.io_Application"], /obj\.status\.health/);
         assert.equal(find(rec, T.sub).length, 0);
         assert.equal(find(rec, T.argocdPatch).length, 0);
@@ -165,10 +205,13 @@ describe("bootstrap: under Pulumi mocks", () => {
         const rec = await runStack("ai-pod-1", { argocd: { flavor: "existing", namespace: "openshift-gitops" } });
         assert.deepEqual(bootstrapSet(rec), [
             "argoproj.io/v1alpha1:Application saif-apps",
-            "core/v1:Namespace sealed-secrets-key-namespace",
+            "core/v1:NamespacePatch ns-hubble-timescape",
+            "core/v1:NamespacePatch ns-intersight-otel",
+            "core/v1:NamespacePatch ns-sealed-secrets",
+            "core/v1:NamespacePatch ns-splunk-otel",
             "core/v1:Secret sealed-secrets-key-fleet-key",
         ]);
-        for (const t of [T.sub, T.og, T.release, T.argocdPatch, T.role, T.binding]) assert.equal(find(rec, t).length, 0, t);
+        for (const t of [T.sub, T.og, T.release, T.argocdPatch, T.argocd, T.role, T.binding, T.ns]) assert.equal(find(rec, t).length, 0, t);
     });
 
     it("disconnected: mirrors and the operator's catalog come first, under names distinct from the platform's", async () => {

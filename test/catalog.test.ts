@@ -1,22 +1,33 @@
 import { strict as assert } from "node:assert";
-import { catalog } from "../components/catalog";
+import { catalog, seedEdgeChanges } from "../components/catalog";
 import { declaredWaveInversions, findCycle, unknownDependencies } from "../lib/graph";
-import { seedTable } from "./helpers";
+import { expectedDependencies, seedTable } from "./helpers";
 
 describe("catalog (pure)", () => {
     const seed = seedTable();
 
-    it("holds the seed's 23 Applications with their tiers and dependencies", () => {
+    it("holds the seed's 23 Applications with their tiers and dependencies, but for the edge changes it lists", () => {
         assert.equal(catalog.length, 23);
         assert.deepEqual(catalog.map((c) => c.name).sort(), seed.map((s) => s.name).sort());
         for (const s of seed) {
             const c = catalog.find((x) => x.name === s.name)!;
             assert.equal(c.tier, s.tier, `${s.name} tier`);
-            assert.deepEqual([...c.dependsOn].sort(), [...s.dependsOn].sort(), `${s.name} dependencies`);
+            assert.deepEqual([...c.dependsOn].sort(), expectedDependencies(s), `${s.name} dependencies`);
             assert.equal(c.path, `apps/${s.name}`);
             assert.equal(c.gpuOnly, s.tier === 3, `${s.name} is GPU-only exactly when Tier 3`);
             assert.ok(c.healthTimeoutSeconds >= c.estimateSeconds, `${s.name} timeout covers its estimate`);
         }
+    });
+
+    it("lists each edge change with its reason, and each one really changes the seed's edges", () => {
+        for (const change of seedEdgeChanges) {
+            const row = seed.find((s) => s.name === change.component);
+            assert.ok(row, change.component);
+            assert.ok(change.why.length > 20, change.component);
+            for (const d of change.added) assert.ok(!row.dependsOn.includes(d), `${change.component} already had ${d}`);
+            for (const d of change.removed) assert.ok(row.dependsOn.includes(d), `${change.component} never had ${d}`);
+        }
+        assert.deepEqual(catalog.find((c) => c.name === "gpu-cluster-policy")!.dependsOn, ["gpu-operator", "nfd-instance"]);
     });
 
     it("keeps the seed's declared waves except tetragon's, which it moves after its CatalogSource", () => {

@@ -8,7 +8,7 @@ import { parseClusterConfig, RawConfig } from "../stacks/parse";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { minimalRaw, root, seedTable, stackRaw } from "./helpers";
+import { expectedDependencies, minimalRaw, root, seedTable, stackRaw } from "./helpers";
 import { makeKeyPair } from "./keys";
 
 function problemsOf(raw: RawConfig): string[] {
@@ -33,13 +33,13 @@ describe("stack config (pure)", () => {
         }
     });
 
-    it("plans ai-pod-3 without any Tier 3 component, in an order that honours every seed dependency", () => {
+    it("plans ai-pod-3 without any Tier 3 component, in an order that honours every dependency", () => {
         for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
             const plan = planCluster(parseClusterConfig(stackRaw(stack)));
             const pos = new Map(plan.order.map((c, i) => [c.name, i]));
             for (const s of seedTable()) {
                 if (!pos.has(s.name)) continue;
-                for (const d of s.dependsOn) assert.ok(pos.get(d)! < pos.get(s.name)!, `${stack}: ${d} before ${s.name}`);
+                for (const d of expectedDependencies(s)) assert.ok(pos.get(d)! < pos.get(s.name)!, `${stack}: ${d} before ${s.name}`);
             }
             if (stack === "ai-pod-3") assert.deepEqual(plan.order.filter((c) => c.tier === 3), []);
         }
@@ -95,8 +95,7 @@ describe("stack config (pure)", () => {
         ["unknown top-level key", { gpus: true },
             ['saif-platform:gpus: unknown config key; did you mean "saif-platform:gpu"?']],
         ["dependency on a component that is off", { components: { "gpu-operator": { enabled: false } } },
-            ['saif-platform:components.gpu-cluster-policy.enabled: "gpu-cluster-policy" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "gpu-cluster-policy" off (saif-platform:components.gpu-cluster-policy.enabled: false)',
-                'saif-platform:components.nim-operator.enabled: "nim-operator" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "nim-operator" off (saif-platform:components.nim-operator.enabled: false)']],
+            ['saif-platform:components.gpu-cluster-policy.enabled: "gpu-cluster-policy" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "gpu-cluster-policy" off (saif-platform:components.gpu-cluster-policy.enabled: false)']],
         ["cycle", { components: { "platform-idms": { dependsOn: ["sealed-secrets"] } } },
             ["saif-platform:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> sealed-secrets -> sealed-secrets-controller -> platform-idms; remove one of these dependencies"]],
         ["dependency on a later tier", { components: { "sealed-secrets": { dependsOn: ["tetragon"] } }, extraComponents: { early: { tier: 1, path: "apps/early", dependsOn: ["tetragon"] } } },
@@ -142,6 +141,15 @@ describe("stack config (pure)", () => {
             ['saif-platform:components.nim-llm.healthTimeoutSeconds: "2h" is not a number']],
         ["no cluster access", { kubernetes: undefined },
             ['saif-platform:kubernetes.context: no cluster access configured; set the kubeconfig context of this cluster, or run: pulumi config set --secret kubeconfig "$(cat kubeconfig)"']],
+        ["Manual approval of the GitOps operator (no unattended gate can pass it)", { argocd: { approval: "Manual" } },
+            ['saif-platform:argocd.approval: "Manual" can never pass the unattended gate on the operator\'s Subscription (its InstallPlan waits for someone to approve it while pulumi up waits for the install); use Automatic, or install the operator yourself and use flavor: existing']],
+        ["adoption without the existing flavor", { adoptExisting: true },
+            ["saif-platform:adoptExisting: true needs saif-platform:argocd.flavor: existing (a cluster the seed built already runs Argo CD; installing another would race it); set argocd.flavor: existing, or adoptExisting: false"]],
+        ["a fleet stack that is not organization/<project>/<stack>", { sealedSecrets: { keySource: "stack", fleetStack: "fleet" } },
+            ['saif-platform:sealedSecrets.fleetStack: "fleet" is not <organization>/<project>/<stack>; on the local backend (pulumi login --local) it is organization/saif-fleet/fleet']],
+        ["a revision the gate cannot name", { components: { "nim-llm": { targetRevision: "main branch" } }, gitops: { repoUrl: "https://github.com/example/gitops.git", revision: "ref=v2" } },
+            ['saif-platform:gitops.revision: "ref=v2" must not contain "=" (Pulumi\'s waitFor gate could not name it)',
+                'saif-platform:components.nim-llm.targetRevision: "main branch" must not contain white space']],
     ];
     for (const [title, edit, expected, subset] of bad) {
         it(`rejects: ${title}`, () => {

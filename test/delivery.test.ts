@@ -8,6 +8,8 @@ describe("certificates and secret injection under mocks", () => {
         const manager = find(rec, "kubernetes-cert-manager:index:CertManager");
         assert.equal(manager.length, 1);
         assert.equal(plain(manager[0]).installCRDs, true);
+        // Pinned, from a configurable repository: otherwise every preview resolves the newest chart.
+        assert.deepEqual(plain(manager[0]).helmOptions, { namespace: "cert-manager", version: "v1.19.4", repositoryOpts: { repo: "https://charts.jetstack.io" } });
         const issuers = find(rec, "kubernetes:cert-manager.io/v1:ClusterIssuer").map((r) => plain(r).metadata.name).sort();
         assert.deepEqual(issuers, ["saif-ca", "saif-selfsigned"]);
         const certs = find(rec, "kubernetes:cert-manager.io/v1:Certificate");
@@ -17,7 +19,15 @@ describe("certificates and secret injection under mocks", () => {
         assert.ok(certs.some((c) => plain(c).metadata.name === "argocd-server-tls" && plain(c).metadata.namespace === "openshift-gitops"));
         assert.ok(applications(rec).get("hubble-timescape")!.dependencies.includes(ui.urn), "hubble-timescape waits for its certificate");
         const rootApp = find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0];
-        assert.ok(find(rec, "kubernetes:core/v1:Namespace", "certificates-namespace")[0].dependencies.includes(rootApp.urn), "after the bootstrap");
+        assert.ok(manager[0].dependencies.includes(rootApp.urn), "after the bootstrap");
+        assert.ok(manager[0].dependencies.includes(find(rec, "kubernetes:core/v1:Namespace", "ns-cert-manager")[0].urn));
+        // The NIM operator's webhook gets its TLS from cert-manager: it waits for it, and keeps its webhook on.
+        const nimOperator = applications(rec).get("nim-operator")!;
+        assert.ok(nimOperator.dependencies.includes(manager[0].urn));
+        assert.equal(plain(nimOperator).spec.source.helm, undefined);
+        // Without cert-manager the webhook is off, as the chart requires cert-manager for it.
+        const plainStack = applications(await runStack("ai-pod-1"));
+        assert.deepEqual(plain(plainStack.get("nim-operator")!).spec.source.helm.valuesObject, { operator: { admissionController: { enabled: false } } });
 
         const acme = await runStack("ai-pod-1", { certManager: { enabled: true, issuer: "acme", acmeEmail: "ops@example.com" } });
         const issuer = plain(find(acme, "kubernetes:cert-manager.io/v1:ClusterIssuer")[0]);
@@ -39,5 +49,12 @@ describe("certificates and secret injection under mocks", () => {
         assert.equal(plain(ngc).metadata.namespace, "nim");
         assert.equal(plain(ngc).stringData, "[secret]");
         assert.ok(applications(rec).get("nim-llm")!.dependencies.includes(ngc.urn));
+        // `value`, not the deprecated `plaintextValue` (@pulumi/github 6.x), and secret.
+        const envSecret = find(rec, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")[0];
+        assert.equal(plain(envSecret).value, "[secret]");
+        assert.equal(plain(envSecret).plaintextValue, undefined);
+        // Each namespace once: a patch, since Argo CD's CreateNamespace or the operator may make it too.
+        assert.ok(ngc.dependencies.includes(find(rec, "kubernetes:core/v1:NamespacePatch", "ns-nim")[0].urn));
+        assert.equal(find(rec, "kubernetes:core/v1:Secret", "platform-secrets-registryPullSecret").map((r) => plain(r).metadata.namespace)[0], "openshift-gitops");
     });
 });

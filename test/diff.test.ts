@@ -71,12 +71,15 @@ describe("plan:diff", () => {
         const snap = (file: string, out: string) => planAndRead(root, "ai-pod-1", out, path.join(root, "test/fixtures", file), values);
         const report = diffReport("ai-pod-1", await snap("diff-before.yaml", path.join(tmp, "b")), await snap("diff-after.yaml", path.join(tmp, "a")));
         writeFileSync(path.join(tmp, "report.md"), report);
-        assert.match(report, /\*\*0 added, 1 removed, 2 changed\*\* \(Applications\)/);
+        // A new dependency changes Pulumi's graph, not the Application sent to the cluster (no sync-wave churn).
+        assert.match(report, /\*\*0 added, 1 removed, 1 changed\*\* \(Applications\)/);
         assert.match(report, /\| `splunk-reporter` \| removed .*\| 4 \| 5 → - \|/);
         assert.match(report, /\| `nim-llm` \| changed \| 3 \| 6 → 6 \|/);
-        assert.match(report, /\| `intersight-otel` \| changed \| 4 \| 4 → 5 \|/);
+        assert.ok(!/\| `intersight-otel` \| changed/.test(report));
         assert.match(report, /-    targetRevision: main\n\+    targetRevision: nim-llm-v2/);
-        assert.match(report, /-    argocd.argoproj.io\/sync-wave: "4"\n\+    argocd.argoproj.io\/sync-wave: "5"/);
+        // The gate follows the new revision.
+        assert.match(report, /targetRevision}=nim-llm-v2/);
+        assert.ok(!report.includes("sync-wave"));
         assert.match(report, /### Dependency changes[\s\S]*\| `intersight-otel` \| `splunk-otel` \| - \|/);
         assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 4 → 5 \|/);
         assert.ok(!/\| `nim-llm` \| \d+ → \d+ \|/.test(report), "a removal elsewhere does not move nim-llm");

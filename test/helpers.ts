@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { seedEdgeChanges } from "../components/catalog";
 import { RawConfig } from "../stacks/parse";
 import { project, qualified } from "../stacks/types";
 
@@ -55,4 +56,10 @@ export function minimalRaw(edit: Record<string, unknown> = {}, secretKeys: strin
         else values[key] = v;
     }
     return { values, secretKeys: new Set(secretKeys.map((k) => `${project}:${k}`)) };
+}
+
+/** A seed row's dependencies as the catalog means them: the seed's, with the listed edge changes applied. */
+export function expectedDependencies(row: SeedRow): string[] {
+    const change = seedEdgeChanges.find((c) => c.component === row.name);
+    return [...row.dependsOn.filter((d) => !change?.removed.includes(d)), ...(change?.added ?? [])].sort();
 }

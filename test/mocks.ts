@@ -5,9 +5,10 @@ import { project, qualified } from "../stacks/types";
 import { root } from "./helpers";
 
 /** Run the real program for a stack file under mocks, with config edits (full or short keys; undefined removes). */
-export async function runStack(stack: string, edit: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Recording> {
+export async function runStack(stack: string, edit: Record<string, unknown> = {}, secrets: Record<string, string> = {},
+    options: { emptyFleetOutputs?: boolean } = {}): Promise<Recording> {
     const input = loadStack(root, stack);
-    return runProgram(withEdits(input, edit, secrets));
+    return runProgram({ ...withEdits(input, edit, secrets), ...options });
 }
 
 export function withEdits(input: StackInput, edit: Record<string, unknown>, secrets: Record<string, string> = {}): StackInput {

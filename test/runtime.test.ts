@@ -42,7 +42,16 @@ describe("errors raised while the program runs", () => {
 describe("the fleet stack reference", () => {
     it("names a key generation the fleet stack does not have", async () => {
         const rec = await runStack("ai-pod-1", { sealedSecrets: { keySource: "stack", rotation: ["fleet-key", "fleet-key-9"] } });
-        assert.match(rec.error ?? "", /^saif-platform:sealedSecrets\.rotation: the fleet stack organization\/saif-fleet\/fleet has no key generation "fleet-key-9" \(it has "fleet-key", "fleet-key-2", "fleet-key-3"\); add it to fleet\/Pulumi.fleet.yaml/m);
+        // The SDK prefixes an error raised while it serializes an input with the property's name.
+        assert.match(rec.error ?? "", /^(error serializing property "\w+": )?saif-platform:sealedSecrets\.rotation: the fleet stack organization\/saif-fleet\/fleet has no key generation "fleet-key-9" \(it has "fleet-key", "fleet-key-2", "fleet-key-3"\); add it to fleet\/Pulumi.fleet.yaml/m);
         assert.ok(!rec.error?.includes("standin-fleet-private-key"));
+    });
+
+    it("says the fleet stack's secrets could not be decrypted when its sealingKeys arrive empty", async () => {
+        // What the engine hands over when the fleet stack's secrets manager cannot decrypt (builtins.go
+        // readStackReference logs "eliding undecryptable secrets"; secrets.go returns "{}").
+        const rec = await runStack("ai-pod-1", {}, {}, { emptyFleetOutputs: true });
+        assert.match(rec.error ?? "", /saif-platform:sealedSecrets\.fleetStack: cannot decrypt the fleet stack organization\/saif-fleet\/fleet's secrets \(same passphrase or secrets provider\?\)/);
+        assert.ok(!(rec.error ?? "").includes("has no key generation"));
     });
 });

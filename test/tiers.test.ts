@@ -1,10 +1,18 @@
 import { strict as assert } from "node:assert";
 import type { Recording } from "../cli/mockrun";
 import { crdErrors } from "./crd";
-import { seedTable } from "./helpers";
+import { catalog } from "../components/catalog";
+import { sourceFingerprint } from "../lib/gates";
+import { expectedDependencies, seedTable } from "./helpers";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
-const waitFor = '["jsonpath={.status.health.status}=Healthy","jsonpath={.status.sync.status}=Synced"]';
+/** The resources every Application waits for: the AppProject, saif-apps and every namespace of the registry. */
+function bootstrapUrns(rec: Recording): string[] {
+    const urns = byUrn(rec);
+    return rec.registrations.filter((r) => (r.type === "kubernetes:argoproj.io/v1alpha1:AppProject" && r.name === "saif-platform")
+        || (r.type === "kubernetes:argoproj.io/v1alpha1:Application" && r.name === "saif-apps")
+        || urns.get(r.parent)?.type === "saif:bootstrap:Namespaces").map((r) => r.urn).sort();
+}
 
 describe("tiers: whole stacks under Pulumi mocks", () => {
     const recs = new Map<string, Recording>();
@@ -27,39 +35,75 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         assert.equal(applications(recs.get("ai-pod-3")!).size, 16);
     });
 
-    it("gives each Application dependsOn exactly its seed dependencies' Applications plus the bootstrap", () => {
+    it("gives each Application dependsOn exactly its dependencies' Applications plus the bootstrap", () => {
         for (const [stack, rec] of recs) {
             const apps = applications(rec);
             const urns = byUrn(rec);
-            const rootApp = find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0];
-            const appProject = find(rec, "kubernetes:argoproj.io/v1alpha1:AppProject")[0];
+            const bootstrap = bootstrapUrns(rec);
+            assert.ok(bootstrap.length >= 4, `${stack}: AppProject, saif-apps and the namespaces`);
             for (const s of seedTable()) {
                 const app = apps.get(s.name);
                 if (!app) continue;
                 const deps = app.dependencies.map((u) => urns.get(u)!);
                 const appDeps = deps.filter((d) => apps.has(d.name) && d.parent.includes("Tier")).map((d) => d.name);
-                assert.deepEqual(appDeps.sort(), [...s.dependsOn].sort(), `${stack} ${s.name}`);
+                assert.deepEqual(appDeps.sort(), expectedDependencies(s), `${stack} ${s.name}`);
                 const others = app.dependencies.filter((u) => !appDeps.some((n) => apps.get(n)!.urn === u));
-                assert.deepEqual(others.sort(), [appProject.urn, rootApp.urn].sort(), `${stack} ${s.name}: only the bootstrap besides`);
+                assert.deepEqual(others.sort(), bootstrap, `${stack} ${s.name}: only the bootstrap besides`);
             }
         }
     });
 
-    it("gates every Application on Synced + Healthy with its own timeout", () => {
+    it("gates every Application on a comparison of the source just written, then Synced + Healthy, with its own timeout", () => {
         for (const rec of recs.values()) {
             for (const app of applications(rec).values()) {
-                const a = plain(app).metadata.annotations;
-                assert.equal(a["pulumi.com/waitFor"], waitFor);
-                assert.equal(a["pulumi.com/skipAwait"], undefined);
-                const t = Number(a["pulumi.com/timeoutSeconds"]);
-                assert.ok(t >= 300, app.name);
-                assert.equal(app.customTimeouts.create, `${t}s`);
+                const obj = plain(app);
+                const gate = JSON.parse(obj.metadata.annotations["pulumi.com/waitFor"]) as string[];
+                const src = obj.spec.source;
+                assert.deepEqual(gate, [
+                    `jsonpath={.status.sync.comparedTo.source.repoURL}=${src.repoURL}`,
+                    `jsonpath={.status.sync.comparedTo.source.targetRevision}=${src.targetRevision}`,
+                    `jsonpath={.status.sync.comparedTo.source.path}=${src.path}`,
+                    `jsonpath={.status.sync.comparedTo.ignoreDifferences[0].name}=${sourceFingerprint(src)}`,
+                    "jsonpath={.status.sync.status}=Synced",
+                    "jsonpath={.status.health.status}=Healthy",
+                ], app.name);
+                // The fingerprint rides in the first ignoreDifferences rule, which Argo CD echoes into comparedTo.
+                assert.deepEqual(obj.spec.ignoreDifferences[0], { group: "saif.io", kind: "SourceFingerprint", name: sourceFingerprint(src), jsonPointers: ["/saif-fingerprint"] });
+                assert.equal(obj.metadata.annotations["pulumi.com/skipAwait"], undefined);
+                // customTimeouts win over the annotation (pulumi-kubernetes overrides.go TimeoutDuration): only they are set.
+                assert.equal(obj.metadata.annotations["pulumi.com/timeoutSeconds"], undefined);
+                const c = catalog.find((x) => x.name === app.name)!;
+                assert.equal(app.customTimeouts.create, `${c.healthTimeoutSeconds}s`, app.name);
+                assert.equal(app.customTimeouts.update, `${c.healthTimeoutSeconds}s`, app.name);
             }
-            assert.ok(Number(plain(applications(rec).get("nim-llm") ?? applications(rec).get("hubble-timescape")!).metadata.annotations["pulumi.com/timeoutSeconds"]) > 600);
         }
     });
 
-    it("sets the sync-wave annotation to the wave derived from the registered edges", () => {
+    it("binds the gate to the spec: a revision, a path, Helm values or a Kustomize patch changes it; nothing else does", async () => {
+        const base = applications(recs.get("ai-pod-1")!);
+        const gateOf = (r: Recording, name: string) => plain(applications(r).get(name)!).metadata.annotations["pulumi.com/waitFor"] as string;
+        const edited = await runStack("ai-pod-1", {
+            components: {
+                "nim-llm": { targetRevision: "nim-llm-v2" },
+                "splunk-otel": { helm: { values: { clusterName: "ai-pod-1" } } },
+                "hubble-timescape": { kustomize: { patches: [{ target: { kind: "Service", name: "hubble-timescape-ui" }, patch: "- op: replace\n  path: /spec/loadBalancerIP\n  value: 10.0.1.81\n" }] } },
+                "intersight-otel": { healthTimeoutSeconds: 1200 },
+            },
+        });
+        for (const name of ["nim-llm", "splunk-otel", "hubble-timescape"]) {
+            assert.notEqual(gateOf(edited, name), plain(base.get(name)!).metadata.annotations["pulumi.com/waitFor"], `${name}: the gate follows the spec`);
+        }
+        assert.match(gateOf(edited, "nim-llm"), /targetRevision}=nim-llm-v2/);
+        for (const name of ["intersight-otel", "splunk-reporter", "argocd-config"]) {
+            assert.equal(gateOf(edited, name), plain(base.get(name)!).metadata.annotations["pulumi.com/waitFor"], `${name}: unchanged spec, unchanged gate`);
+        }
+        // A commit pin is bound to exactly that commit.
+        const sha = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        const pinned = await runStack("ai-pod-1", { components: { "nim-llm": { targetRevision: sha } } });
+        assert.ok((JSON.parse(gateOf(pinned, "nim-llm")) as string[]).includes(`jsonpath={.status.sync.revision}=${sha}`));
+    });
+
+    it("puts no sync-wave on Applications no parent syncs; the derived wave is in the plan and the exports", () => {
         for (const rec of recs.values()) {
             const apps = applications(rec);
             const urns = byUrn(rec);
@@ -71,8 +115,10 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
                 wave.set(name, w);
                 return w;
             };
+            const outputs = rec.outputs as { components: Record<string, { wave: number }> };
             for (const [name, app] of apps) {
-                assert.equal(plain(app).metadata.annotations["argocd.argoproj.io/sync-wave"], String(waveOf(name)), name);
+                assert.equal(plain(app).metadata.annotations["argocd.argoproj.io/sync-wave"], undefined, name);
+                assert.equal(outputs.components[name].wave, waveOf(name), name);
             }
         }
     });
@@ -107,9 +153,17 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         assert.equal(app.spec.source.kustomize.patches[0].target.name, "hubble-timescape-ui");
         assert.deepEqual(app.spec.syncPolicy.automated, { prune: true, selfHeal: true });
         assert.equal(app.spec.syncPolicy.retry.limit, 10);
+        assert.equal(app.spec.syncPolicy.retry.refresh, true);
         assert.ok(app.spec.syncPolicy.syncOptions.includes("SkipDryRunOnMissingResource=true"));
-        // Components that hold data are never cascade-deleted by default.
-        for (const name of ["hubble-timescape", "clickhouse-operator", "lvms-operator"]) {
+        // The namespace Argo CD creates is labelled for the instance, so its controller may write workloads there.
+        assert.deepEqual(app.spec.syncPolicy.managedNamespaceMetadata, { labels: { "argocd.argoproj.io/managed-by": "openshift-gitops" } });
+        assert.equal(plain(applications(rec).get("nfd-instance")!).spec.syncPolicy.managedNamespaceMetadata, undefined, "no CreateNamespace, no metadata");
+        // saif-apps, if it ever applied it, neither prunes it nor stays OutOfSync over it.
+        assert.equal(app.metadata.annotations["argocd.argoproj.io/sync-options"], "Prune=false");
+        assert.equal(app.metadata.annotations["argocd.argoproj.io/compare-options"], "IgnoreExtraneous");
+        assert.equal(app.metadata.annotations["pulumi.com/patchForce"], undefined, "force only while adopting");
+        // Components that hold data, or whose chart ships CRDs, are never cascade-deleted by default.
+        for (const name of ["hubble-timescape", "clickhouse-operator", "lvms-operator", "sealed-secrets-controller", "nim-operator"]) {
             assert.equal(plain(applications(rec).get(name)!).metadata.finalizers, undefined, name);
         }
         assert.deepEqual(plain(applications(rec).get("nim-llm")!).metadata.finalizers, ["resources-finalizer.argocd.argoproj.io/foreground"]);
@@ -130,9 +184,11 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
     });
 
     it("exports each component's Application, tier, wave and gate", () => {
-        const outputs = recs.get("ai-pod-2")!.outputs as { components: Record<string, { application: string; tier: number; wave: number; gate: string }> };
+        const rec = recs.get("ai-pod-2")!;
+        const outputs = rec.outputs as { components: Record<string, { application: string; tier: number; wave: number; gate: string }> };
         assert.equal(Object.keys(outputs.components).length, 23);
-        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 6, gate: waitFor, timeoutSeconds: 5400 });
+        const gate = plain(applications(rec).get("nim-llm")!).metadata.annotations["pulumi.com/waitFor"] as string;
+        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 6, gate, timeoutSeconds: 5400 });
     });
 
     it("changes no Application's name or URN when revisions, patches and timeouts change", async () => {
@@ -166,14 +222,11 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         const demo = apps.get("demo-chat")!;
         assert.ok(demo.parent.endsWith("tier-3-nvidia"));
         assert.ok(demo.dependencies.includes(apps.get("nim-llm")!.urn));
-        assert.equal(plain(demo).metadata.annotations["argocd.argoproj.io/sync-wave"],
-            String(Number(plain(apps.get("nim-llm")!).metadata.annotations["argocd.argoproj.io/sync-wave"]) + 1));
-    });
-
-    it("adopts the Applications saif-apps already runs by importing them, recreating nothing", async () => {
-        const rec = await runStack("ai-pod-3", { adoptExisting: true });
-        for (const app of applications(rec).values()) assert.equal(app.importId, `openshift-gitops/${app.name}`);
-        assert.equal(find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0].importId, "openshift-gitops/saif-apps");
+        const waves = (rec.outputs as { components: Record<string, { wave: number }> }).components;
+        assert.equal(waves["demo-chat"].wave, waves["nim-llm"].wave + 1);
+        // saif-apps skips its file too, as it skips every catalog component's.
+        const exclude = plain(find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0]).spec.source.directory.exclude as string;
+        assert.ok(exclude.includes("demo-chat.yaml") && exclude.includes("splunk-reporter.yaml"));
     });
 
     it("reports bad config as one-line errors before registering any resource", async () => {

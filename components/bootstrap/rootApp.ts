@@ -5,6 +5,8 @@ import type { ClusterConfig } from "../../stacks/types";
 
 export interface RootAppArgs {
     readonly config: ClusterConfig;
+    /** Applications Pulumi owns: saif-apps never applies a file named after one. */
+    readonly pulumiOwned: readonly string[];
     /** The rest of the bootstrap: Argo CD, repository access, the key, the AppProject. */
     readonly after: readonly pulumi.Resource[];
 }
@@ -15,7 +17,7 @@ export class RootApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: RootAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("saif:bootstrap:RootApp", name, {}, opts);
-        this.application = new k8s.apiextensions.CustomResource(args.config.rootApp.name, renderRootApplication(args.config), {
+        this.application = new k8s.apiextensions.CustomResource(args.config.rootApp.name, renderRootApplication(args.config, args.pulumiOwned), {
             parent: this,
             dependsOn: [...args.after],
             // A `pulumi destroy` must not take the cluster's apps with it.

@@ -11,6 +11,10 @@ export interface SealingKeyPair {
 export interface SealedSecretsKeyArgs {
     /** The controller's namespace: it loads every active key Secret there at start-up. */
     readonly namespace: string;
+    /** That namespace's resource in the stack's namespace registry (protected there). */
+    readonly namespaceResource: pulumi.Resource;
+    /** Adopting a cluster the seed built: its Day 1 already injected the key Secrets; import them, never create. */
+    readonly adopt?: boolean;
     /** Every key generation still active, oldest first; the last one seals. */
     readonly keys: readonly SealingKeyPair[];
     /** What must be ready first (Argo CD, repository access). */
@@ -18,6 +22,9 @@ export interface SealedSecretsKeyArgs {
 }
 
 export const sealingKeyLabel = "sealedsecrets.bitnami.com/sealed-secrets-key";
+
+/** The key Secret of a generation, in the controller's namespace. */
+export const keySecretName = (generation: string) => `sealed-secrets-key-${generation}`;
 
 /**
  * The fleet's Sealed Secrets key on this cluster: one `kubernetes.io/tls` Secret per active generation, created
@@ -31,23 +38,24 @@ export class SealedSecretsKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: SealedSecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("saif:bootstrap:SealedSecretsKey", name, {}, opts);
-        // Deleting the namespace would delete the keys: it is kept whatever happens to the stack.
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } },
-            { parent: this, protect: true, retainOnDelete: true, dependsOn: [...args.after] });
         this.secrets = args.keys.map((k) => new k8s.core.v1.Secret(`${name}-${k.generation}`, {
             metadata: {
-                name: `sealed-secrets-key-${k.generation}`,
-                namespace: ns.metadata.name,
+                name: keySecretName(k.generation),
+                namespace: args.namespace,
                 labels: { [sealingKeyLabel]: "active", "app.kubernetes.io/managed-by": "pulumi" },
             },
             type: "kubernetes.io/tls",
             stringData: { "tls.crt": k.certPem, "tls.key": pulumi.secret(k.privateKeyPem) },
         }, {
             parent: this,
-            dependsOn: [...args.after],
+            dependsOn: [...args.after, args.namespaceResource],
             // Losing the key loses every SealedSecret in Git: Pulumi refuses to delete it, and never deletes it in the cluster.
             protect: true,
             retainOnDelete: true,
+            // Adoption: the Secret exists. The import is followed by an update in the same run (engine >= 3.174);
+            // Secret data is replace-on-change (pulumi-kubernetes diff.go forceNewProperties), so a key that differs
+            // from the fleet key is a replacement of a protected resource, which Pulumi refuses: nothing is lost.
+            ...(args.adopt ? { import: `${args.namespace}/${keySecretName(k.generation)}` } : {}),
             additionalSecretOutputs: ["stringData", "data"],
         }));
         this.activeCert = pulumi.output(args.keys[args.keys.length - 1].certPem);

@@ -16,6 +16,8 @@ export const catalog: readonly CatalogComponent[] = [
         deploys: "OCI registry pull-secret for ArgoCD", dependsOn: [], gpuOnly: false,
         ready: "the pull-secret exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15,
         holdsData: false, syncOptions: [],
+        writes: ["Secret"],
+        shipsCrds: false,
     },
     {
         // Cluster-scoped objects only; a destination namespace keeps the AppProject's destination list exact.
@@ -23,42 +25,56 @@ export const catalog: readonly CatalogComponent[] = [
         deploys: "IDMS/ITMS manifests for disconnected image resolution", dependsOn: ["argocd-config"], gpuOnly: false,
         ready: "ImageDigestMirrorSet/ImageTagMirrorSet applied (the MachineConfig rollout follows)",
         healthTimeoutSeconds: 30 * min, estimateSeconds: 120, holdsData: false, syncOptions: [],
+        writes: ["config.openshift.io/ImageDigestMirrorSet", "config.openshift.io/ImageTagMirrorSet"],
+        shipsCrds: false,
     },
     {
         name: "sealed-secrets-controller", tier: 1, declaredWave: -8, namespace: "sealed-secrets",
         path: "apps/sealed-secrets-controller", deploys: "Sealed Secrets controller operator",
         dependsOn: ["platform-idms"], gpuOnly: false, ready: "controller Deployment available",
         healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition"],
+        shipsCrds: true,
     },
     {
         name: "platform-catalogsources", tier: 1, declaredWave: -5, namespace: "openshift-marketplace",
         path: "apps/platform-catalogsources", deploys: "Red Hat + Certified operator CatalogSources",
         dependsOn: ["platform-idms"], gpuOnly: false, ready: "CatalogSources report READY",
         healthTimeoutSeconds: 15 * min, estimateSeconds: 150, holdsData: false, syncOptions: [],
+        writes: ["operators.coreos.com/CatalogSource"],
+        shipsCrds: false,
     },
     {
         name: "sealed-secrets", tier: 1, declaredWave: -5, namespace: "sealed-secrets", path: "apps/sealed-secrets",
         deploys: "Common SealedSecrets (Splunk, Hubble, Intersight)", dependsOn: ["sealed-secrets-controller"],
         gpuOnly: false, ready: "every SealedSecret Synced (unsealed into its Secret)",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
+        writes: ["bitnami.com/SealedSecret"],
+        shipsCrds: false,
     },
     {
         name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, namespace: "nim", path: "apps/sealed-secrets-gpu",
         deploys: "GPU SealedSecrets (NGC API key, webserver-credentials)", dependsOn: ["sealed-secrets-controller"],
         gpuOnly: true, ready: "every SealedSecret Synced (unsealed into its Secret)",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "bitnami.com/SealedSecret"],
+        shipsCrds: false,
     },
     {
         name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator",
         deploys: "Node Feature Discovery operator (OLM)", dependsOn: ["platform-catalogsources"], gpuOnly: true,
         ready: "ClusterServiceVersion Succeeded (PostSync seccomp hook done)", healthTimeoutSeconds: 20 * min,
         estimateSeconds: 180, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "ServiceAccount", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "batch/Job"],
+        shipsCrds: false,
     },
     {
         name: "hubble-timescape-scc", tier: 2, declaredWave: -2, namespace: "hubble-timescape", path: "apps/hubble-timescape-scc",
         deploys: "SecurityContextConstraints for Hubble Timescape pods", dependsOn: [], gpuOnly: false,
         ready: "SecurityContextConstraints exist", healthTimeoutSeconds: 5 * min, estimateSeconds: 10,
         holdsData: false, syncOptions: [],
+        writes: ["security.openshift.io/SecurityContextConstraints", "rbac.authorization.k8s.io/ClusterRole"],
+        shipsCrds: false,
     },
     {
         name: "gpu-operator", tier: 3, declaredWave: -2, namespace: "nvidia-gpu-operator", path: "apps/gpu-operator",
@@ -66,24 +82,32 @@ export const catalog: readonly CatalogComponent[] = [
         dependsOn: ["platform-catalogsources", "nfd-operator"], gpuOnly: true,
         ready: "ClusterServiceVersion Succeeded and the ClusterPolicy CRD served", healthTimeoutSeconds: 20 * min,
         estimateSeconds: 240, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription"],
+        shipsCrds: false,
     },
     {
         name: "lvms-operator", tier: 1, declaredWave: -1, namespace: "openshift-storage", path: "apps/lvms-operator",
         deploys: "LVM Storage operator (OLM) + LVMCluster CR", dependsOn: ["platform-catalogsources"],
         gpuOnly: false, ready: "LVMCluster status.state Ready", healthTimeoutSeconds: 30 * min,
         estimateSeconds: 420, holdsData: true, syncOptions: [ns, crdFromOperator],
+        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "lvm.topolvm.io/LVMCluster"],
+        shipsCrds: false,
     },
     {
         name: "tetragon-catalogsource", tier: 2, declaredWave: -1, namespace: "openshift-marketplace",
         path: "apps/tetragon-catalogsource", deploys: "Tetragon Enterprise CatalogSource",
         dependsOn: ["platform-catalogsources"], gpuOnly: false, ready: "CatalogSource READY",
         healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [],
+        writes: ["operators.coreos.com/CatalogSource"],
+        shipsCrds: false,
     },
     {
         name: "clickhouse-operator", tier: 2, declaredWave: -1, namespace: "clickhouse-operator",
         path: "apps/clickhouse-operator", deploys: "Altinity ClickHouse Operator (Helm)",
         dependsOn: ["platform-catalogsources"], gpuOnly: false, ready: "operator Deployment available",
         healthTimeoutSeconds: 10 * min, estimateSeconds: 120, holdsData: true, syncOptions: [ns],
+        writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "ConfigMap", "Secret", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition"],
+        shipsCrds: true,
     },
     {
         // The seed puts tetragon in wave -1 with its own CatalogSource, so Argo CD applies both together and the
@@ -92,12 +116,16 @@ export const catalog: readonly CatalogComponent[] = [
         deploys: "Tetragon operator (OLM) + TracingPolicies", dependsOn: ["tetragon-catalogsource"], gpuOnly: false,
         ready: "ClusterServiceVersion Succeeded and the DaemonSet available", healthTimeoutSeconds: 20 * min,
         estimateSeconds: 240, holdsData: false, syncOptions: [ns, crdFromOperator],
+        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "ConfigMap", "cilium.io/TracingPolicy"],
+        shipsCrds: false,
     },
     {
         name: "cilium-config", tier: 2, declaredWave: -1, namespace: "cilium", path: "apps/cilium-config",
         deploys: "Cilium Hubble ConfigMap", dependsOn: [], gpuOnly: false, ready: "ConfigMap applied",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 10, holdsData: false, syncOptions: [],
         precondition: "Cilium CNI installed at Day 1 (isovalent-cilium-ee Helm)",
+        writes: ["ConfigMap"],
+        shipsCrds: false,
     },
     {
         name: "hubble-timescape", tier: 2, declaredWave: 0, namespace: "hubble-timescape",
@@ -105,44 +133,65 @@ export const catalog: readonly CatalogComponent[] = [
         dependsOn: ["clickhouse-operator", "hubble-timescape-scc", "sealed-secrets"], gpuOnly: false,
         ready: "ClickHouseInstallation Completed and server, ingester and UI available",
         healthTimeoutSeconds: 30 * min, estimateSeconds: 360, holdsData: true, syncOptions: [ns, crdFromOperator],
+        writes: ["Namespace", "ServiceAccount", "apps/Deployment", "apps/StatefulSet", "Service", "ConfigMap", "Secret", "route.openshift.io/Route", "rbac.authorization.k8s.io/RoleBinding", "batch/CronJob", "clickhouse.altinity.com/ClickHouseInstallation"],
+        shipsCrds: false,
     },
     {
         name: "nfd-instance", tier: 3, declaredWave: 0, namespace: "openshift-nfd", path: "apps/nfd-instance",
         deploys: "NodeFeatureDiscovery CR (activates feature detection)", dependsOn: ["nfd-operator"], gpuOnly: true,
         ready: "NodeFeatureDiscovery Available; nodes carry feature labels", healthTimeoutSeconds: 15 * min,
         estimateSeconds: 120, holdsData: false, syncOptions: [crdFromOperator],
+        writes: ["nfd.openshift.io/NodeFeatureDiscovery"],
+        shipsCrds: false,
     },
     {
         name: "vector-exporter", tier: 2, declaredWave: 1, namespace: "hubble-timescape", path: "apps/vector-exporter",
         deploys: "Vector DaemonSet (pushes Hubble flows to Timescape)", dependsOn: ["hubble-timescape", "sealed-secrets"],
         gpuOnly: false, ready: "DaemonSet available on every node", healthTimeoutSeconds: 10 * min,
         estimateSeconds: 90, holdsData: false, syncOptions: [],
+        writes: ["ServiceAccount", "apps/DaemonSet", "ConfigMap", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],
+        shipsCrds: false,
     },
     {
         name: "gpu-cluster-policy", tier: 3, declaredWave: 1, namespace: "nvidia-gpu-operator",
         path: "apps/gpu-cluster-policy", deploys: "GPU ClusterPolicy CR (driver config, MIG, DCGM)",
-        dependsOn: ["gpu-operator"], gpuOnly: true,
+        // nfd-instance too: the GPU operator reports "ready" with reason NFDLabelsMissing when no node carries NFD
+        // labels yet (NVIDIA/gpu-operator controllers/clusterpolicy_controller.go L237-249). The seed ordered the two
+        // by wave (0 < 1); the edge makes it explicit.
+        dependsOn: ["gpu-operator", "nfd-instance"], gpuOnly: true,
         ready: "ClusterPolicy status.state ready (driver built and loaded, device plugin registered)",
         // A driver build per node on first install takes far longer than Pulumi's 10-minute default.
         healthTimeoutSeconds: 60 * min, estimateSeconds: 900, holdsData: false, syncOptions: [crdFromOperator],
+        writes: ["nvidia.com/ClusterPolicy"],
+        shipsCrds: false,
     },
     {
         name: "nim-operator", tier: 3, declaredWave: 1, namespace: "nim-operator", path: "apps/nim-operator",
-        deploys: "NVIDIA NIM Operator (Helm, admission controller)", dependsOn: ["platform-catalogsources", "gpu-operator"],
-        gpuOnly: true, ready: "operator and admission webhook available", healthTimeoutSeconds: 15 * min,
+        // A Helm install (NVIDIA/k8s-nim-operator deployments/helm/k8s-nim-operator): no OLM catalog, and nothing in
+        // the chart needs the GPU operator (its NodeFeatureRule is off by default, values.yaml nfd.nodeFeatureRules).
+        // Its images resolve through the mirrors. The admission webhook's TLS needs cert-manager: with
+        // certManager.enabled it waits for cert-manager, otherwise the webhook is off (stacks/parse.ts).
+        deploys: "NVIDIA NIM Operator (Helm, admission controller)", dependsOn: ["platform-idms"],
+        gpuOnly: true, ready: "operator (and admission webhook, with cert-manager) available", healthTimeoutSeconds: 15 * min,
         estimateSeconds: 150, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition", "admissionregistration.k8s.io/ValidatingWebhookConfiguration", "cert-manager.io/Certificate", "cert-manager.io/Issuer"],
+        shipsCrds: true,
     },
     {
         name: "splunk-otel", tier: 4, declaredWave: 1, namespace: "splunk-otel", path: "apps/splunk-otel",
         deploys: "Splunk OTel Collector (agent + cluster receiver)", dependsOn: ["sealed-secrets"], gpuOnly: false,
         ready: "agent DaemonSet and cluster receiver available", healthTimeoutSeconds: 10 * min,
         estimateSeconds: 120, holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "ServiceAccount", "apps/DaemonSet", "apps/Deployment", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "security.openshift.io/SecurityContextConstraints"],
+        shipsCrds: false,
     },
     {
         name: "intersight-otel", tier: 4, declaredWave: 1, namespace: "intersight-otel", path: "apps/intersight-otel",
         deploys: "Intersight metrics OTEL Collector (Helm)", dependsOn: ["sealed-secrets"], gpuOnly: false,
         ready: "collector Deployment available", healthTimeoutSeconds: 10 * min, estimateSeconds: 90,
         holdsData: false, syncOptions: [ns],
+        writes: ["Namespace", "ServiceAccount", "apps/Deployment", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],
+        shipsCrds: false,
     },
     {
         name: "nim-llm", tier: 3, declaredWave: 2, namespace: "nim", path: "apps/nim-llm",
@@ -150,10 +199,29 @@ export const catalog: readonly CatalogComponent[] = [
         gpuOnly: true, ready: "NIMService Ready (model downloaded from NGC and serving)",
         // The model download from NGC is tens of GiB.
         healthTimeoutSeconds: 90 * min, estimateSeconds: 1500, holdsData: false, syncOptions: [ns, crdFromOperator],
+        writes: ["Namespace", "apps.nvidia.com/NIMService"],
+        shipsCrds: false,
     },
     {
         name: "splunk-reporter", tier: 4, declaredWave: 2, namespace: "splunk-otel", path: "apps/splunk-reporter",
         deploys: "Splunk Dashboard updater CronJob", dependsOn: ["splunk-otel", "sealed-secrets"], gpuOnly: false,
         ready: "CronJob exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15, holdsData: false, syncOptions: [],
+        writes: ["ServiceAccount", "ConfigMap", "batch/CronJob"],
+        shipsCrds: false,
+    },
+];
+
+/**
+ * Where the catalog's edges differ from the seed's table, and why. Everything else is the seed's
+ * (`test/catalog.test.ts` checks both).
+ */
+export const seedEdgeChanges: readonly { readonly component: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly why: string }[] = [
+    {
+        component: "gpu-cluster-policy", added: ["nfd-instance"], removed: [],
+        why: "the ClusterPolicy reports ready (NFDLabelsMissing) before any node carries NFD labels; the seed ordered the two by wave only",
+    },
+    {
+        component: "nim-operator", added: ["platform-idms"], removed: ["platform-catalogsources", "gpu-operator"],
+        why: "a Helm install: no OLM catalog, nothing in the chart needs the GPU operator; its images resolve through the mirrors",
     },
 ];

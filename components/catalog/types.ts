@@ -39,4 +39,12 @@ export interface CatalogComponent {
     readonly syncOptions: readonly string[];
     /** Something outside the graph that must already hold (not an edge). */
     readonly precondition?: string;
+    /**
+     * The kinds its content writes, as `group/Kind` (`Kind` for the core group), in its destination namespace for
+     * namespaced kinds (the SealedSecrets of the `sealed-secrets*` apps go where their secrets live). Checked
+     * against the AppProject and the controller's rights.
+     */
+    readonly writes: readonly string[];
+    /** Its chart ships CRDs: cascade-deleting it would delete every object of those kinds, so no finalizer by default. */
+    readonly shipsCrds: boolean;
 }

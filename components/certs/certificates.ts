@@ -2,11 +2,16 @@ import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../stacks/types";
+import type { PlatformNamespaces } from "../bootstrap/namespaces";
 
 export interface PlatformCertificatesArgs {
     readonly certManager: ClusterConfig["certManager"];
     readonly cluster: string;
     readonly argocdNamespace: string;
+    /** The stack's namespace registry: cert-manager's and the certificates' namespaces are registered there. */
+    readonly namespaces: PlatformNamespaces;
+    /** Components that serve a certificate and are on. */
+    readonly hubbleTimescape: boolean;
     readonly after: readonly pulumi.Resource[];
 }
 
@@ -23,12 +28,17 @@ export class PlatformCertificates extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("saif:certs:PlatformCertificates", name, {}, opts);
         const c = args.certManager;
-        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: "cert-manager" } },
-            { parent: this, dependsOn: [...args.after], retainOnDelete: true });
+        // Pinned: without a version the provider resolves the newest chart on every preview and upgrades it on
+        // every up (pulumi-kubernetes provider/pkg/provider/helm_release.go Check). The repository is configurable
+        // for disconnected sites (the chart is fetched by the machine running Pulumi, in preview too).
         const manager = new certmanager.CertManager(`${name}-cert-manager`, {
             installCRDs: true,
-            helmOptions: { namespace: ns.metadata.name },
-        }, { parent: this });
+            helmOptions: {
+                namespace: "cert-manager",
+                version: c.chartVersion,
+                repositoryOpts: { repo: c.chartRepository },
+            },
+        }, { parent: this, dependsOn: [...args.after, args.namespaces.get("cert-manager")] });
         let issuerName = "saif-acme";
         let issuerDeps: pulumi.Resource[];
         if (c.issuer === "acme") {
@@ -53,7 +63,7 @@ export class PlatformCertificates extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [manager] });
             const ca = new k8s.apiextensions.CustomResource(`${name}-ca`, {
                 apiVersion: "cert-manager.io/v1", kind: "Certificate",
-                metadata: { name: "saif-ca", namespace: ns.metadata.name, annotations: ready },
+                metadata: { name: "saif-ca", namespace: "cert-manager", annotations: ready },
                 spec: {
                     isCA: true, commonName: `saif-platform ${args.cluster} CA`, secretName: "saif-ca",
                     privateKey: { algorithm: "ECDSA", size: 256 },
@@ -66,19 +76,19 @@ export class PlatformCertificates extends pulumi.ComponentResource {
                 metadata: { name: issuerName, annotations: ready }, spec: { ca: { secretName: "saif-ca" } },
             }, { parent: this, dependsOn: [ca] })];
         }
-        const certificate = (resource: string, namespace: string, secretName: string, dnsName: string) => {
-            const nsObj = new k8s.core.v1.Namespace(`${name}-${resource}-namespace`, { metadata: { name: namespace } },
-                { parent: this, retainOnDelete: true, dependsOn: [...args.after] });
-            return new k8s.apiextensions.CustomResource(`${name}-${resource}`, {
+        const certificate = (resource: string, namespace: string, secretName: string, dnsName: string) =>
+            new k8s.apiextensions.CustomResource(`${name}-${resource}`, {
                 apiVersion: "cert-manager.io/v1", kind: "Certificate",
-                metadata: { name: secretName, namespace: nsObj.metadata.name, annotations: ready },
+                metadata: { name: secretName, namespace, annotations: ready },
                 spec: { secretName, dnsNames: [dnsName], issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" } },
-            }, { parent: this, dependsOn: issuerDeps });
-        };
+            }, { parent: this, dependsOn: [...issuerDeps, args.namespaces.get(namespace)] });
         const domain = c.domain ?? `apps.${args.cluster}.local`;
         const argocd = certificate("argocd-server", args.argocdNamespace, "argocd-server-tls", `argocd.${domain}`);
-        const timescape = certificate("hubble-timescape-ui", "hubble-timescape", "hubble-timescape-ui-tls", `hubble-timescape.${domain}`);
-        this.gates = new Map([["hubble-timescape", [timescape]], ["argocd", [argocd]]]);
+        const gates = new Map<string, pulumi.Resource[]>([["argocd", [argocd]], ["nim-operator", [manager]]]);
+        if (args.hubbleTimescape) {
+            gates.set("hubble-timescape", [certificate("hubble-timescape-ui", "hubble-timescape", "hubble-timescape-ui-tls", `hubble-timescape.${domain}`)]);
+        }
+        this.gates = gates;
         this.registerOutputs({ issuer: issuerName });
     }
 }

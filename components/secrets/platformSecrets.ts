@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSecret } from "../catalog/secrets";
 import { sealedSecretFile } from "../../lib/sealedFiles";
 import { sealerFor } from "../../lib/seal";
+import type { PlatformNamespaces } from "../bootstrap/namespaces";
 
 export interface PlatformSecretsArgs {
     readonly cluster: string;
@@ -13,8 +14,8 @@ export interface PlatformSecretsArgs {
     readonly commit?: { readonly repository: string; readonly branch: string; readonly certPem: pulumi.Input<string>; readonly fleetKeyPem: pulumi.Input<string> };
     /** Option 2: a GitHub Actions environment holding this cluster's secrets, for the injection workflow. */
     readonly environment?: { readonly repository: string };
-    /** Option 2, done by Pulumi: the Kubernetes Secrets themselves (secret in state). */
-    readonly direct?: boolean;
+    /** Option 2, done by Pulumi: the Kubernetes Secrets themselves (secret in state), into the registry's namespaces. */
+    readonly direct?: { readonly namespaces: PlatformNamespaces };
     readonly after: readonly pulumi.Resource[];
 }
 
@@ -53,7 +54,9 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                     content: pulumi.unsecret(sealed.apply((f) => f.yaml)),
                     commitMessage: `sealed-secrets: update ${path} (saif-platform, ${args.cluster})`,
                     overwriteOnCreate: true,
-                }, { parent: this, dependsOn: [...args.after] });
+                    // The file sits at a fleet-wide path that every cluster's stack writes: a delete from one stack
+                    // (destroy, or commitSealed turned off) would delete it for all (RepositoryFile commits the removal).
+                }, { parent: this, dependsOn: [...args.after], retainOnDelete: true });
             }
         }
         if (args.environment) {
@@ -66,24 +69,20 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                     repository: args.environment.repository,
                     environment: env.environment,
                     secretName: envName(def.key),
-                    plaintextValue: pulumi.secret(value),
+                    // `plaintextValue` is deprecated in @pulumi/github 6.x in favour of `value`.
+                    value: pulumi.secret(value),
                 }, { parent: this });
             }
         }
         if (args.direct) {
-            const namespaces = new Map<string, k8s.core.v1.Namespace>();
+            const direct = args.direct;
             for (const { def, value } of args.secrets) {
-                let ns = namespaces.get(def.namespace);
-                if (!ns) {
-                    ns = new k8s.core.v1.Namespace(`${name}-ns-${def.namespace}`, { metadata: { name: def.namespace } },
-                        { parent: this, retainOnDelete: true, dependsOn: [...args.after] });
-                    namespaces.set(def.namespace, ns);
-                }
+                const namespace = def.namespace;
                 const secret = new k8s.core.v1.Secret(`${name}-${def.key}`, {
-                    metadata: { name: def.name, namespace: ns.metadata.name, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+                    metadata: { name: def.name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
                     type: def.type,
                     stringData: { [def.dataKey]: pulumi.secret(value) },
-                }, { parent: this, additionalSecretOutputs: ["stringData", "data"] });
+                }, { parent: this, dependsOn: [...args.after, direct.namespaces.get(namespace)], additionalSecretOutputs: ["stringData", "data"] });
                 for (const consumer of def.neededBy) gates.set(consumer, [...(gates.get(consumer) ?? []), secret]);
             }
         }

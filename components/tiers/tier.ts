@@ -9,7 +9,6 @@ export interface TierArgs {
     readonly config: ClusterConfig;
     /** This tier's enabled components, in deployment order. */
     readonly components: readonly ClusterComponent[];
-    readonly waves: ReadonlyMap<string, number>;
     /** Applications already created (earlier tiers, and this one as it goes), by component name. */
     readonly applications: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
     /** What every Application waits for: the end of the bootstrap. */
@@ -39,12 +38,13 @@ export class Tier extends pulumi.ComponentResource {
             const timeout = `${c.healthTimeoutSeconds}s`;
             created[c.name] = new k8s.apiextensions.CustomResource(
                 c.name,
-                renderApplication(c, args.config, args.waves.get(c.name)!),
+                renderApplication(c, args.config),
                 {
                     parent: this,
                     dependsOn: [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])],
                     customTimeouts: { create: timeout, update: timeout },
                     // Adopting a cluster the seed built: saif-apps created these Applications from clusters/<cluster>/.
+                    // The import is followed by a forced server-side apply in the same run (patchForce on the object).
                     ...(args.config.adoptExisting && !c.extra ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
                 },
             );
