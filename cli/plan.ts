@@ -7,6 +7,10 @@ import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
+
+/** What a plan under mocks cannot tell, said once per plan: these are the provider's decisions against a cluster. */
+export const mocksCannotShow = "Not shown offline (the provider decides them against the cluster on pulumi preview/up): whether an object " +
+    "already exists (a create then fails with AlreadyExists), replacements, and import-then-update.";
 import { loadStack, StackInput } from "./stackFile";
 
 export interface PlanFlags {
@@ -94,6 +98,7 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(result.text);
     console.log(`\nRan the program under Pulumi mocks: ${recording.registrations.length} resources registered (${apps} Argo CD Applications) in ${ms.toFixed(0)} ms`);
+    console.log(mocksCannotShow);
     if (flags.out) {
         const written = writePlan(flags.out, result);
         console.log(`Wrote ${path.join(flags.out, "preview.json")}, plan.json, graph.mmd and ${written.manifests} manifests in ${path.join(flags.out, "manifests")}`);

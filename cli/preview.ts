@@ -23,21 +23,57 @@ export function deploymentOrder(registrations: readonly Registration[]): Registr
     return [...registrations].sort((a, b) => depthOf(a, new Set()) - depthOf(b, new Set()) || index.get(a.urn)! - index.get(b.urn)!);
 }
 
-/** The recording in the shape of `pulumi preview --json`, with every secret as "[secret]". */
+const stackType = "pulumi:pulumi:Stack";
+
+/**
+ * URNs as the engine builds them. The mock monitor keeps the root Stack's type in a child's type chain and only the
+ * parent's last type (@pulumi/pulumi runtime/mocks.js `newUrn`); the engine leaves the Stack out and uses the
+ * parent's whole qualified type (pulumi/pulumi pkg/resource/deploy/deployment.go `generateURN`):
+ * `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`.
+ */
+export function engineUrns(registrations: readonly Registration[]): Map<string, string> {
+    const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+    const qualified = new Map<string, string>();
+    const qualifiedType = (r: Registration): string => {
+        const known = qualified.get(r.urn);
+        if (known !== undefined) return known;
+        const parent = byUrn.get(r.parent);
+        const q = !parent || parent.type === stackType ? r.type : `${qualifiedType(parent)}$${r.type}`;
+        qualified.set(r.urn, q);
+        return q;
+    };
+    const out = new Map<string, string>();
+    for (const r of registrations) {
+        const [prefix] = r.urn.split("::");
+        const project = r.urn.split("::")[1];
+        out.set(r.urn, r.type === stackType ? r.urn : `${prefix}::${project}::${qualifiedType(r)}::${r.name}`);
+    }
+    return out;
+}
+
+/** A provider reference is `<provider URN>::<id>`. */
+function mapProviderRef(ref: string, urns: ReadonlyMap<string, string>): string {
+    const cut = ref.lastIndexOf("::");
+    return cut < 0 ? ref : `${urns.get(ref.slice(0, cut)) ?? ref.slice(0, cut)}${ref.slice(cut)}`;
+}
+
+/** The recording in the shape of `pulumi preview --json`, with every secret as "[secret]" and the engine's URNs. */
 export function previewJson(rec: Recording): unknown {
+    const urns = engineUrns(rec.registrations);
+    const u = (x: string) => urns.get(x) ?? x;
     const steps = deploymentOrder(rec.registrations).map((r) => ({
         op: r.kind === "read" ? "read" : r.importId ? "import" : "create",
-        urn: r.urn,
-        ...(r.provider ? { provider: r.provider } : {}),
+        urn: u(r.urn),
+        ...(r.provider ? { provider: mapProviderRef(r.provider, urns) } : {}),
         newState: {
-            urn: r.urn,
+            urn: u(r.urn),
             type: r.type,
             custom: r.custom,
             ...(r.importId ? { id: r.importId } : {}),
-            parent: r.parent,
-            ...(r.provider ? { provider: r.provider } : {}),
+            parent: r.parent ? u(r.parent) : r.parent,
+            ...(r.provider ? { provider: mapProviderRef(r.provider, urns) } : {}),
             inputs: maskSecrets(r.inputs),
-            dependencies: r.dependencies,
+            dependencies: r.dependencies.map(u),
             protect: r.protect,
             retainOnDelete: r.retainOnDelete,
             ...(r.customTimeouts.create ? { customTimeouts: r.customTimeouts } : {}),
@@ -57,6 +93,7 @@ export interface Manifest {
 
 /** One YAML document per Kubernetes object the program would create, named so they sort in deployment order. */
 export function manifests(rec: Recording): Manifest[] {
+    const urns = engineUrns(rec.registrations);
     const objects = deploymentOrder(rec.registrations).filter((r) =>
         r.custom && r.kind === "register" && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"));
     return objects.map((r, i) => {
@@ -65,7 +102,7 @@ export function manifests(rec: Recording): Manifest[] {
         const kind = typeof object.kind === "string" ? object.kind : r.type.split(":").pop()!;
         const patch = r.type.endsWith("Patch");
         const file = `${String(i + 1).padStart(3, "0")}-${kind.toLowerCase()}${patch ? "-patch" : ""}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name ?? r.name}.yaml`;
-        const header = `# ${r.urn}${patch ? "\n# server-side apply patch of an object the operator owns" : ""}\n`;
-        return { file, urn: r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
+        const header = `# ${urns.get(r.urn) ?? r.urn}${patch ? "\n# server-side apply patch: creates the object when absent, adopts it when present" : ""}\n`;
+        return { file, urn: urns.get(r.urn) ?? r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
     });
 }

@@ -9,6 +9,7 @@ import { expectedDependencies, root, seedTable } from "./helpers";
 interface Step {
     op: string;
     urn: string;
+    provider?: string;
     newState: { type: string; custom: boolean; parent: string; inputs: Record<string, unknown>; dependencies: string[]; protect: boolean; retainOnDelete: boolean };
 }
 
@@ -47,6 +48,18 @@ describe("plan --out (the offline plan's files)", () => {
             const deps = apps.get(row.name)!.newState.dependencies.map((u) => u.split("::").pop()!).filter((n) => apps.has(n));
             assert.deepEqual(deps.sort(), expectedDependencies(row), row.name);
         }
+        // URNs as the engine builds them (deployment.go generateURN): no Stack in a child's type chain, the parent's
+        // whole qualified type, and every reference (parent, dependencies, provider) in the same form.
+        const nimLlm = apps.get("nim-llm")!;
+        assert.equal(nimLlm.urn, "urn:pulumi:ai-pod-2::saif-platform::saif:tiers:Tier$kubernetes:argoproj.io/v1alpha1:Application::nim-llm");
+        assert.equal(nimLlm.newState.parent, "urn:pulumi:ai-pod-2::saif-platform::saif:tiers:Tier::tier-3-nvidia");
+        const all = new Set(preview.steps.map((s) => s.urn));
+        for (const s of preview.steps) {
+            assert.ok(!s.urn.includes("pulumi:pulumi:Stack$"), s.urn);
+            for (const d of s.newState.dependencies) assert.ok(all.has(d), `${s.urn} -> ${d}`);
+            if (s.provider) assert.ok(all.has(s.provider.slice(0, s.provider.lastIndexOf("::"))), `${s.urn} provider ${s.provider}`);
+        }
+        assert.equal(nimLlm.provider, "urn:pulumi:ai-pod-2::saif-platform::pulumi:providers:kubernetes::cluster::cluster-id");
         const key = preview.steps.find((s) => s.urn.endsWith("::sealed-secrets-key-fleet-key"))!;
         assert.equal(key.newState.inputs.stringData, "[secret]");
         assert.ok(key.newState.protect && key.newState.retainOnDelete);

@@ -28,6 +28,8 @@ describe("Pulumi.yaml", () => {
         assert.deepEqual(Object.keys(project.config).sort(), [...Object.keys(simpleKeys), ...Object.keys(objectKeys)].sort());
         for (const [key, decl] of Object.entries(project.config)) assert.ok((decl.description ?? "").length > 10, key);
         assert.equal(project.config.gpu.type, "boolean");
+        // Typed, so the CLI (>= 3.186) refuses a value that is not a mapping before the program runs.
+        for (const key of Object.keys(objectKeys)) assert.equal(project.config[key].type, "object", key);
     });
 
     it("requires only what every cluster stack sets: the CLI treats a declared key without a default as required", () => {
