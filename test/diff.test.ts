@@ -106,7 +106,14 @@ describe("the pull-request workflow", () => {
         const text = readFileSync(path.join(root, ".github/workflows/preview.yml"), "utf8");
         const wf = parseYaml(text) as { on: Record<string, unknown>; jobs: Record<string, { needs?: string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
         assert.ok("pull_request" in wf.on);
-        assert.deepEqual(Object.keys(wf.jobs).sort(), ["offline-diff", "pulumi-preview", "test"]);
+        assert.deepEqual(Object.keys(wf.jobs).sort(), ["offline-diff", "pulumi-preview", "stacks", "test"]);
+        // Every stack file, found at run time, not a fixed list.
+        assert.ok(wf.jobs.stacks.steps.some((s) => s.run?.includes("ls Pulumi.*.yaml")));
+        assert.ok(!text.includes("stack: [ai-pod-1"));
+        // A green preview only after the cluster answered (an unreachable one previews green).
+        const steps = wf.jobs["pulumi-preview"].steps;
+        const ready = steps.findIndex((s) => s.run?.includes("get --raw=/readyz"));
+        assert.ok(ready >= 0 && ready < steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
         assert.ok(wf.jobs.test.steps.some((s) => s.run === "npm test"));
         assert.ok(wf.jobs["offline-diff"].steps.some((s) => s.run?.includes("npm run plan:diff -- --all-stacks --base")));
         const preview = wf.jobs["pulumi-preview"].steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
