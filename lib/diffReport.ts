@@ -80,7 +80,7 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         return plus.length + minus.length > 0 ? [{ name: c.name, plus, minus }] : [];
     });
     const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length +
-        moved.length + rewired.length === 0;
+        moved.length + rewired.length === 0 && b?.modelCache === a.modelCache;
     if (nothing && !before.missing) {
         out.push(`No changes: ${a.components.length} components, same order, same objects.`);
         return out.join("\n\n");
@@ -96,6 +96,10 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(bNames, before.manifests, name, bApps.get(name))} → ${wave(aNames, after.manifests, name, key)} |`),
     ];
     if (rows.length > 0) out.push("### Components", "| component | change | tier | wave |\n|---|---|---|---|\n" + rows.join("\n"));
+    if (b?.modelCache && a.modelCache && b.modelCache !== a.modelCache) {
+        out.push("### Model cache", `\`nim-cache\` replaces the model cache (\`${b.modelCache}\` → \`${a.modelCache}\`): the model is downloaded again. ` +
+            "`nim-llm` keeps serving from the old cache's volume until the new cache is Ready and it moves to it.");
+    }
 
     const diffs = [
         ...changedApps.map(({ key, name }) => ({ title: `Application \`${name}\``, text: unified(name, before.manifests.get(bApps.get(name)!)!, after.manifests.get(key)!) })),

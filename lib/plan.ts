@@ -1,5 +1,6 @@
 import { tierNames } from "../components/catalog/types";
 import type { ClusterComponent, ClusterConfig } from "../stacks/types";
+import { cacheName } from "./serving";
 import {
     declaredWaveInversions, derivedWaves, gatedSchedule, GatedSchedule, topologicalOrder, WaveInversion, waveSchedule, WaveSchedule,
 } from "./graph";
@@ -17,6 +18,10 @@ export interface ClusterPlan {
     readonly inversions: readonly WaveInversion[];
     /** What runs before the first component, in order. */
     readonly bootstrap: readonly string[];
+    /** How the NIM model gets served, in words (empty without nim-cache). */
+    readonly serving: readonly string[];
+    /** The NIMCache's name, which changes with the model: a change is a new download. */
+    readonly modelCache?: string;
 }
 
 export function planCluster(config: ClusterConfig): ClusterPlan {
@@ -41,7 +46,27 @@ export function planCluster(config: ClusterConfig): ClusterPlan {
         waves: waveSchedule(nodes, (n) => declaredWave.get(n.name)!),
         inversions: declaredWaveInversions(nodes.map((c) => ({ ...c, declaredWave: declaredWave.get(c.name) }))),
         bootstrap: bootstrapSteps(config),
+        serving: servingLines(config, gatedSchedule(nodes, names)),
+        ...(config.components.some((c) => c.name === "nim-cache") ? { modelCache: cacheName(config.serving) } : {}),
     };
+}
+
+/** The model cache beside the driver build, and what a change of model means. */
+export function servingLines(config: ClusterConfig, gated: GatedSchedule): string[] {
+    const cache = config.components.find((c) => c.name === "nim-cache");
+    if (!cache) return [];
+    const s = config.serving;
+    const at = (n: string) => gated.readyAt.get(n);
+    const m = (t: number | undefined) => (t === undefined ? "-" : formatDuration(t));
+    const policy = at("gpu-cluster-policy");
+    return [
+        `Serving: ${s.image}:${s.tag} on ${s.gpus} GPU(s), ` +
+            (s.profiles ? `profile ${s.profiles.join(", ")}` : `profiles for ${s.gpuProduct} (${s.engine}, tp ${s.tensorParallelism}${s.precision ? `, ${s.precision}` : ""})`) +
+            `, cache ${cacheName(s)} (${s.cacheSize} on ${s.storageClass}), from ${s.modelMirror ?? "NGC"}`,
+        `  the model downloads beside the driver build: nim-cache ready at ${m(at("nim-cache"))}, ` +
+            `gpu-cluster-policy (driver ${config.gpuDriver.precompiled ? `precompiled ${config.gpuDriver.repository}/${config.gpuDriver.image}:${config.gpuDriver.version}` : "built on each node"}) at ${m(policy)}, nim-llm serving at ${m(at("nim-llm"))}`,
+        "  a change of model, tag, profiles, mirror, StorageClass or size replaces the model cache: the model is downloaded again",
+    ];
 }
 
 export function bootstrapSteps(config: ClusterConfig): string[] {
@@ -76,12 +101,20 @@ export function renderPlan(plan: ClusterPlan): string {
     const out: string[] = [`Deployment plan for ${plan.cluster}: ${plan.order.length} components`, "", "Bootstrap (before any component):"];
     plan.bootstrap.forEach((s, i) => out.push(`  ${i + 1}. ${s}`));
     out.push("");
-    const rows = [["#", "wave", "declared", "tier", "component", "depends on"]];
-    plan.order.forEach((c, i) => rows.push([
-        String(i + 1), String(plan.derivedWave.get(c.name)), String(plan.declaredWave.get(c.name)),
-        `${c.tier} ${tierNames[c.tier]}`, c.extra ? `${c.name} (extra)` : c.name, c.dependsOn.join(", ") || "-",
-    ]));
+    // Estimated start and ready times under the gates: components that run side by side show overlapping spans.
+    const rows = [["#", "wave", "declared", "tier", "component", "start", "ready", "depends on"]];
+    const clock = (t: number) => `${Math.floor(t / 60)}:${String(Math.round(t % 60)).padStart(2, "0")}`;
+    plan.order.forEach((c, i) => {
+        const ready = plan.gated.readyAt.get(c.name)!;
+        rows.push([
+            String(i + 1), String(plan.derivedWave.get(c.name)), String(plan.declaredWave.get(c.name)),
+            `${c.tier} ${tierNames[c.tier]}`, c.extra ? `${c.name} (extra)` : c.name, clock(ready - c.estimateSeconds), clock(ready),
+            c.dependsOn.join(", ") || "-",
+        ]);
+    });
     out.push(table(rows), "");
+    for (const line of plan.serving) out.push(line);
+    if (plan.serving.length > 0) out.push("");
     for (const inv of plan.inversions) {
         out.push(`warning: ${inv.component} (wave ${inv.wave}) depends on ${inv.dependency} (wave ${inv.dependencyWave}): Argo CD waves alone would not order them`);
     }
@@ -111,6 +144,7 @@ export interface PlanSummary {
     readonly bootstrap: readonly string[];
     readonly criticalPath: { readonly gated: readonly string[]; readonly waves: readonly string[] };
     readonly totalSeconds: { readonly gated: number; readonly waves: number };
+    readonly modelCache?: string;
 }
 
 export function planSummary(plan: ClusterPlan): PlanSummary {
@@ -123,5 +157,6 @@ export function planSummary(plan: ClusterPlan): PlanSummary {
         bootstrap: [...plan.bootstrap],
         criticalPath: { gated: [...plan.gated.criticalPath], waves: [...plan.waves.criticalPath] },
         totalSeconds: { gated: plan.gated.totalSeconds, waves: plan.waves.totalSeconds },
+        ...(plan.modelCache ? { modelCache: plan.modelCache } : {}),
     };
 }

@@ -3,10 +3,11 @@ import { checkKeyPair } from "../lib/certs";
 import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
 import { closestName, findCycle, unknownDependencies } from "../lib/graph";
 import { gateValueProblem } from "../lib/gates";
+import { clusterPolicyPatches, GpuDriverConfig, knownModelSizesGiB, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
-import { ClusterComponent, ClusterConfig, full, project } from "./types";
+import { ClusterComponent, ClusterConfig, full, KustomizePatch, project } from "./types";
 
 /** A stack's configuration as it arrives: from the Pulumi runtime (strings, objects as JSON) or a stack file (YAML values). */
 export interface RawConfig {
@@ -17,6 +18,9 @@ export interface RawConfig {
     /** Full keys whose values are offline stand-ins (plan without --values): not checked as keys or certificates. */
     readonly standIns?: ReadonlySet<string>;
 }
+
+/** The StorageClass of the LVMCluster's one device class (vg1), made by lvms-operator. */
+export const lvmsStorageClass = "lvms-vg1";
 
 /** The fleet project's stack as the local backend names it (`pulumi login --local`). */
 export const defaultFleetStack = "organization/saif-fleet/fleet";
@@ -126,6 +130,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         rootApp: read("rootApp", objectKeys.rootApp),
         secretDelivery: read("secretDelivery", objectKeys.secretDelivery),
         certManager: read("certManager", objectKeys.certManager),
+        serving: read("serving", objectKeys.serving),
+        gpuDriver: read("gpuDriver", objectKeys.gpuDriver),
         components: readEntries("components", objectKeys.components, componentOverride),
         extraComponents: readEntries("extraComponents", objectKeys.extraComponents, extraComponent),
     };
@@ -164,10 +170,58 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     const argocdNamespace = parsed.argocd?.namespace ?? (parsed.argocd?.flavor === "helm" ? "argocd" : "openshift-gitops");
     const certManagerOn = parsed.certManager?.enabled ?? false;
 
+    const sv = parsed.serving ?? {};
+    const serving: ServingConfig & { storageClassExists: boolean } = {
+        image: sv.image ?? "nvcr.io/nim/meta/llama-3.2-1b-instruct",
+        tag: sv.tag ?? "1.12.0",
+        ...(sv.profiles ? { profiles: sv.profiles } : {}),
+        ...(sv.gpuProduct ? { gpuProduct: sv.gpuProduct } : {}),
+        engine: sv.engine ?? "tensorrt_llm",
+        tensorParallelism: sv.tensorParallelism ?? "1",
+        ...(sv.precision ? { precision: sv.precision } : {}),
+        storageClass: sv.storageClass ?? lvmsStorageClass,
+        storageClassExists: sv.storageClassExists ?? false,
+        cacheSize: sv.cacheSize ?? "50Gi",
+        gpus: sv.gpus ?? 1,
+        ...(sv.modelMirror ? { modelMirror: sv.modelMirror } : {}),
+        ...(sv.pullSecret ? { pullSecret: sv.pullSecret } : {}),
+    };
+    const gd = parsed.gpuDriver ?? {};
+    const gpuDriver: GpuDriverConfig = {
+        precompiled: gd.precompiled ?? false,
+        // Red Hat's precompiled driver images (NVIDIA/cloud-native-docs#486): tags per driver branch, e.g. 580.
+        repository: gd.repository ?? "registry.redhat.io/nvidia",
+        image: gd.image ?? "gpu-driver-rhel9",
+        version: gd.version ?? "580",
+    };
+    /** Kustomize patches and estimates that the serving config makes on its three components. */
+    const servingOverlay = (name: string): { patches: readonly KustomizePatch[]; estimateSeconds?: number; dropDeps?: readonly string[] } | undefined => {
+        if (name === "nim-cache") {
+            return {
+                patches: nimCachePatches(serving),
+                // From a local mirror, minutes instead of a ~21-minute NGC download (research: ~3 min).
+                ...(serving.modelMirror ? { estimateSeconds: 180 } : {}),
+                // Another StorageClass than the LVMS one, or LVMS off (a problem reported on serving.storageClass): no
+                // wait for LVMS.
+                ...(serving.storageClass !== lvmsStorageClass || overrides["lvms-operator"]?.enabled === false ? { dropDeps: ["lvms-operator"] } : {}),
+            };
+        }
+        if (name === "nim-llm") return { patches: nimServicePatches(serving) };
+        // Precompiled: no build per node (NVIDIA maintainers: the stack is ready 3-5 min after a reboot).
+        if (name === "gpu-cluster-policy") return { patches: clusterPolicyPatches(gpuDriver), ...(gpuDriver.precompiled ? { estimateSeconds: 240 } : {}) };
+        return undefined;
+    };
+
     // Which components are on: the catalog's defaults (Tier 3 only with GPUs), then the overrides.
-    const resolve = (c: CatalogComponent, o: (typeof overrides)[string] | undefined, extra: boolean): ClusterComponent => ({
+    const resolve = (c: CatalogComponent, o: (typeof overrides)[string] | undefined, extra: boolean): ClusterComponent => {
+        const overlay = extra ? undefined : servingOverlay(c.name);
+        // The program's patches first, the stack's own after them (Kustomize applies them in order).
+        const patches = [...(overlay?.patches ?? []), ...(o?.kustomize?.patches ?? [])];
+        const own = c.dependsOn.filter((d) => !overlay?.dropDeps?.includes(d));
+        return {
         ...c,
-        dependsOn: [...c.dependsOn, ...(o?.dependsOn ?? []).filter((d) => !c.dependsOn.includes(d))],
+        ...(overlay?.estimateSeconds !== undefined ? { estimateSeconds: overlay.estimateSeconds } : {}),
+        dependsOn: [...own, ...(o?.dependsOn ?? []).filter((d) => !own.includes(d))],
         healthTimeoutSeconds: o?.healthTimeoutSeconds ?? c.healthTimeoutSeconds,
         // No cascade by default for what holds data or ships CRDs: deleting the Application would delete the data,
         // or the CRDs and every object of those kinds (Helm charts' crds/, e.g. SealedSecret, NIMCache).
@@ -177,9 +231,10 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             targetRevision: o?.targetRevision ?? revision,
             path: o?.path ?? c.path,
             ...(o?.helm ? { helmValues: o.helm.values } : {}),
-            ...(o?.kustomize ? { kustomizePatches: o.kustomize.patches } : {}),
+            ...(patches.length > 0 ? { kustomizePatches: patches } : {}),
         },
-    });
+        };
+    };
     const candidates: { component: ClusterComponent; on: boolean; keyBase: string; configDeps: readonly string[] }[] = [];
     for (const catalogEntry of catalog) {
         const o = overrides[catalogEntry.name];
@@ -349,6 +404,31 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         const problem = value === undefined ? undefined : gateValueProblem(value);
         if (problem) problems.push(`${key}: ${JSON.stringify(value)} ${problem}`);
     }
+    if (enabledNames.has("nim-cache")) {
+        const key = `${full("serving")}`;
+        const rawServing = decode(ours.get("serving"), objectKeys.serving) as { profiles?: unknown } | undefined;
+        // (A profile list that failed its own check is reported there.)
+        if (!serving.profiles && !serving.gpuProduct && rawServing?.profiles === undefined) {
+            problems.push(`${key}.profiles: nim-cache downloads the model before the GPU driver runs, when no node has its GPU label yet, ` +
+                "so the NIM operator would select every profile of the model and download them all; pin serving.profiles " +
+                "(the IDs list-model-profiles shows), or set serving.gpuProduct (e.g. h100) with engine and tensorParallelism");
+        }
+        if (serving.profiles && (sv.gpuProduct || sv.engine || sv.tensorParallelism || sv.precision)) {
+            problems.push(`${key}.profiles: pinned profiles exclude gpuProduct, engine, tensorParallelism and precision (the NIM operator's webhook refuses both); keep one way of selecting`);
+        }
+        if (serving.storageClass === lvmsStorageClass && !enabledNames.has("lvms-operator")) {
+            problems.push(`${key}.storageClass: "${lvmsStorageClass}" is made by lvms-operator, which is off on this cluster; turn lvms-operator on, or name a StorageClass the cluster has and set serving.storageClassExists: true`);
+        } else if (serving.storageClass !== lvmsStorageClass && !serving.storageClassExists) {
+            problems.push(`${key}.storageClass: no component provides ${JSON.stringify(serving.storageClass)} (lvms-operator provides "${lvmsStorageClass}"); ` +
+                "use that, or set serving.storageClassExists: true if the cluster already has this StorageClass");
+        }
+        const model = serving.image.split("/").pop()!;
+        const published = knownModelSizesGiB[model];
+        const size = quantityGiB(serving.cacheSize);
+        if (published !== undefined && size !== undefined && size < published) {
+            problems.push(`${key}.cacheSize: ${serving.cacheSize} is below the published size of one ${model} profile (${published} GB); give it at least ${Math.ceil(published * 1.25)}Gi`);
+        }
+    }
     if (certManager.issuer === "acme" && !certManager.acmeEmail) {
         problems.push(`${full("certManager")}.acmeEmail: is required for the acme issuer; set the ACME account e-mail`);
     }
@@ -399,6 +479,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             chartVersion: certManager.chartVersion ?? "v1.19.4",
             chartRepository: certManager.chartRepository ?? "https://charts.jetstack.io",
         },
+        serving,
+        gpuDriver,
         components,
         disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => c.component.name),
         secrets,

@@ -94,6 +94,28 @@ export const objectKeys = {
         chartVersion: nonEmpty.optional(),
         chartRepository: z.url().optional(),
     }),
+    serving: z.strictObject({
+        image: nonEmpty.optional(),
+        tag: nonEmpty.optional(),
+        // NIM profile IDs are SHA-256 hex digests (the operator's model manifest).
+        profiles: z.array(z.string().regex(/^[0-9a-f]{64}$/, "profile")).min(1).optional(),
+        gpuProduct: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "dns").optional(),
+        engine: z.enum(["tensorrt_llm", "vllm", "sglang"]).optional(),
+        tensorParallelism: z.string().regex(/^[1-9]\d*$/, "count").optional(),
+        precision: z.enum(["fp8", "fp16", "bf16", "int4_awq", "nvfp4", "mxfp4"]).optional(),
+        storageClass: dnsLabel.optional(),
+        storageClassExists: z.boolean().optional(),
+        cacheSize: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/, "quantity").optional(),
+        gpus: z.number().int().min(1).max(16).optional(),
+        modelMirror: z.string().regex(/^(s3|https?):\/\/\S+$/, "mirror").optional(),
+        pullSecret: dnsLabel.optional(),
+    }),
+    gpuDriver: z.strictObject({
+        precompiled: z.boolean().optional(),
+        repository: nonEmpty.optional(),
+        image: nonEmpty.optional(),
+        version: nonEmpty.optional(),
+    }),
     components: z.record(z.string(), componentOverride),
     extraComponents: z.record(dnsLabel, extraComponent),
 } as const;
@@ -157,6 +179,17 @@ export function keyPath(base: string, path: readonly PropertyKey[]): string {
     return out;
 }
 
+/** What a regex-checked value should be, by the message name given to its regex. */
+function regexHint(name: string): string {
+    switch (name) {
+        case "profile": return "is not a NIM profile ID; use the 64-hex ID the model's list-model-profiles shows";
+        case "count": return "is not a positive count written as a string, e.g. \"1\"";
+        case "quantity": return "is not a Kubernetes quantity, e.g. 50Gi";
+        case "mirror": return "is not an s3://, https:// or http:// URL of the model repository";
+        default: return "is not a DNS label; use lowercase letters, digits and \"-\"";
+    }
+}
+
 const typeHints: Record<string, string> = {
     boolean: "a boolean; use true or false",
     number: "a number",
@@ -194,8 +227,7 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                 lines.push(`${key}: ${show(input)} is not valid here; see the config reference in README.md`);
                 break;
             case "invalid_format":
-                lines.push(issue.format === "regex"
-                    ? `${key}: ${show(input)} is not a DNS label; use lowercase letters, digits and "-"`
+                lines.push(issue.format === "regex" ? `${key}: ${show(input)} ${regexHint(issue.message)}`
                     : `${key}: ${show(input)} is not a valid ${issue.format}`);
                 break;
             case "too_small":

@@ -1,4 +1,5 @@
 import { CatalogComponent, PlatformSecret, TierNumber } from "../components/catalog";
+import type { GpuDriverConfig, ServingConfig } from "../lib/serving";
 
 export const project = "saif-platform";
 
@@ -85,6 +86,9 @@ export interface ClusterConfig {
         readonly chartVersion: string;
         readonly chartRepository: string;
     };
+    /** The NIM model served on GPU clusters (nim-cache, nim-llm). */
+    readonly serving: ServingConfig & { readonly storageClassExists: boolean };
+    readonly gpuDriver: GpuDriverConfig;
     /** Enabled components in catalog order, extra components last. */
     readonly components: readonly ClusterComponent[];
     /** Catalog components that are off on this cluster. */

@@ -23,7 +23,7 @@ function problemsOf(raw: RawConfig): string[] {
 
 describe("stack config (pure)", () => {
     it("parses the three stack files", () => {
-        const expected = { "ai-pod-1": 23, "ai-pod-2": 23, "ai-pod-3": 16 };
+        const expected = { "ai-pod-1": 24, "ai-pod-2": 24, "ai-pod-3": 16 };
         for (const [stack, count] of Object.entries(expected)) {
             const config = parseClusterConfig(stackRaw(stack));
             assert.equal(config.cluster, stack);
@@ -132,7 +132,7 @@ describe("stack config (pure)", () => {
                 'saif-platform:splunkHecToken: is not set, but "splunk-otel" and "splunk-reporter" need it; run: pulumi config set --secret splunkHecToken <value>, or turn "splunk-otel" off',
                 'saif-platform:timescapePushApiPassword: is not set, but "hubble-timescape" and "vector-exporter" need it; run: pulumi config set --secret timescapePushApiPassword <value>, or turn "hubble-timescape" off',
                 'saif-platform:intersightApiKey: is not set, but "intersight-otel" needs it; run: pulumi config set --secret intersightApiKey <value>, or turn "intersight-otel" off',
-                'saif-platform:ngcApiKey: is not set, but "nim-llm" needs it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-llm" off',
+                'saif-platform:ngcApiKey: is not set, but "nim-cache" and "nim-llm" need it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-cache" off',
                 'saif-platform:nimWebserverPassword: is not set, but "nim-llm" needs it; run: pulumi config set --secret nimWebserverPassword <value>, or turn "nim-llm" off']],
         ["GitHub delivery without a token", { gitops: { repoUrl: "https://github.com/x/y.git", github: { owner: "x", repository: "y" } }, secretDelivery: { githubEnvironment: true } },
             ["saif-platform:githubToken: commitSealed and githubEnvironment write to GitHub; run: pulumi config set --secret githubToken <token>"],

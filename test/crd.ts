@@ -29,7 +29,8 @@ export function crdValidator(file: string, version: string): ValidateFunction {
     const crd = parseYaml(text) as { spec: { versions: { name: string; schema: { openAPIV3Schema: unknown } }[] } };
     const v = crd.spec.versions.find((x) => x.name === version);
     if (!v) throw new Error(`${file} has no version ${version}`);
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    // Kubernetes patterns are Go RE2, which accepts escapes (like \-) that JavaScript's unicode mode refuses.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
     const fn = ajv.compile(strictify(v.schema.openAPIV3Schema) as Schema);
     cache.set(key, fn);
     return fn;

@@ -11,7 +11,7 @@ import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
 import { parseClusterConfig } from "../stacks/parse";
-import { root, stackRaw } from "./helpers";
+import { fixtureStack, root, stackRaw } from "./helpers";
 
 interface MermaidDb { getVertices(): Map<string, unknown>; getEdges(): { start: string; end: string }[] }
 interface MermaidApi {
@@ -83,12 +83,34 @@ describe("plan:diff", () => {
         assert.match(report, /### Dependency changes[\s\S]*\| `intersight-otel` \| `splunk-otel` \| - \|/);
         assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 4 → 5 \|/);
         assert.ok(!/\| `nim-llm` \| \d+ → \d+ \|/.test(report), "a removal elsewhere does not move nim-llm");
-        assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 51m 45s \| 51m 45s \|/);
+        assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 34m 15s \| 34m 15s \|/);
         assert.match(report, /```mermaid\nflowchart TD/);
         assert.ok(!report.includes("SENTINEL"), "no secret value");
         // Nothing changes between a plan and itself.
         const same = diffReport("ai-pod-1", readSnapshot(path.join(tmp, "a")), readSnapshot(path.join(tmp, "a")));
-        assert.match(same, /No changes: 22 components, same order, same objects\./);
+        assert.match(same, /No changes: 23 components, same order, same objects\./);
+    });
+
+    it("says in words that a model change replaces the model cache, and nothing else does", async () => {
+        const values = path.join(tmp, "values-model.yaml");
+        writeFileSync(values, stringify({ "saif-platform:ngcApiKey": "SENTINEL-NGC-MODEL" }));
+        const fixture = (edit: Record<string, unknown>, name: string) => {
+            const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, unknown> };
+            Object.assign(doc.config, edit);
+            const file = path.join(tmp, name);
+            writeFileSync(file, stringify(doc));
+            return file;
+        };
+        const snap = async (file: string, out: string) => planAndRead(root, "ai-pod-1", path.join(tmp, out), file, values);
+        const base = await snap(fixture({}, "m0.yaml"), "m0");
+        const newModel = await snap(fixture({ "saif-platform:serving": { gpuProduct: "h100", tag: "1.13.0" } }, "m1.yaml"), "m1");
+        const report = diffReport("ai-pod-1", base, newModel);
+        assert.match(report, /### Model cache\n\n`nim-cache` replaces the model cache \(`llama-3-2-1b-instruct-[0-9a-f]{8}` → `llama-3-2-1b-instruct-[0-9a-f]{8}`\): the model is downloaded again\./);
+        // The NIMService follows the new cache name.
+        assert.match(report, /\| `nim-cache` \| changed/);
+        assert.match(report, /\| `nim-llm` \| changed/);
+        const gpus = await snap(fixture({ "saif-platform:serving": { gpuProduct: "h100", gpus: 2 } }, "m2.yaml"), "m2");
+        assert.ok(!diffReport("ai-pod-1", base, gpus).includes("### Model cache"), "more GPUs keep the cache");
     });
 
     it("renders the working tree against a git ref through a clean worktree", function () {

@@ -7,6 +7,12 @@ import { project, qualified } from "../stacks/types";
 
 export const root = path.resolve(__dirname, "..");
 
+/**
+ * Whole-stack tests run on these fixture stack files, not on the repository's `Pulumi.<stack>.yaml`: users edit
+ * those (turn a component off, add a cluster), and such an edit must never turn `npm test` red.
+ */
+export const fixtureStack = (stack: string) => path.join(root, "test/fixtures/stacks", `Pulumi.${stack}.yaml`);
+
 export interface SeedRow {
     wave: number;
     tier: number;
@@ -29,9 +35,9 @@ export function seedTable(): SeedRow[] {
     });
 }
 
-/** A stack file's config as RawConfig (no secrets), optionally edited. */
+/** A fixture stack file's config as RawConfig (no secrets), optionally edited. */
 export function stackRaw(stack: string, edit: Record<string, unknown> = {}): RawConfig {
-    const doc = parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const doc = parseYaml(readFileSync(fixtureStack(stack), "utf8")) as { config: Record<string, unknown> };
     const values: Record<string, unknown> = { ...doc.config };
     for (const [k, v] of Object.entries(edit)) {
         const key = qualified(k);
@@ -49,6 +55,7 @@ export function minimalRaw(edit: Record<string, unknown> = {}, secretKeys: strin
         [`${project}:kubernetes`]: { context: "lab" },
         [`${project}:gitops`]: { repoUrl: "https://github.com/example/gitops.git" },
         [`${project}:sealedSecrets`]: { keySource: "stack" },
+        [`${project}:serving`]: { gpuProduct: "h100" },
     };
     for (const [k, v] of Object.entries(edit)) {
         const key = `${project}:${k}`;

@@ -2,12 +2,12 @@ import { Recording, Registration, runProgram } from "../cli/mockrun";
 import { loadStack, StackInput } from "../cli/stackFile";
 import { maskSecrets } from "../lib/secretMask";
 import { project, qualified } from "../stacks/types";
-import { root } from "./helpers";
+import { fixtureStack, root } from "./helpers";
 
-/** Run the real program for a stack file under mocks, with config edits (full or short keys; undefined removes). */
+/** Run the real program for a fixture stack file under mocks, with config edits (full or short keys; undefined removes). */
 export async function runStack(stack: string, edit: Record<string, unknown> = {}, secrets: Record<string, string> = {},
     options: { emptyFleetOutputs?: boolean } = {}): Promise<Recording> {
-    const input = loadStack(root, stack);
+    const input = loadStack(root, stack, fixtureStack(stack));
     return runProgram({ ...withEdits(input, edit, secrets), ...options });
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { buildPlan, writePlan } from "../cli/plan";
-import { expectedDependencies, root, seedTable } from "./helpers";
+import { expectedDependencies, fixtureStack, root, seedTable } from "./helpers";
 
 interface Step {
     op: string;
@@ -18,7 +18,7 @@ describe("plan --out (the offline plan's files)", () => {
     let text: string;
     before(async () => {
         out = mkdtempSync(path.join(tmpdir(), "plan-"));
-        const result = await buildPlan(root, "ai-pod-2");
+        const result = await buildPlan(root, "ai-pod-2", fixtureStack("ai-pod-2"));
         text = result.text;
         writePlan(out, result);
     });
@@ -27,12 +27,16 @@ describe("plan --out (the offline plan's files)", () => {
     it("prints the bootstrap before the first component, the table in dependency order, then the critical path and times", () => {
         const lines = text.split("\n");
         const bootstrap = lines.indexOf("Bootstrap (before any component):");
-        const header = lines.findIndex((l) => /^#\s+wave\s+declared\s+tier\s+component\s+depends on$/.test(l));
+        const header = lines.findIndex((l) => /^#\s+wave\s+declared\s+tier\s+component\s+start\s+ready\s+depends on$/.test(l));
         assert.ok(bootstrap >= 0 && header > bootstrap);
         assert.match(lines[bootstrap + 2], /^ {2}2\. argo cd: OpenShift GitOps operator/);
-        assert.match(lines[header + 1], /^1\s+0\s+-15\s+1 platform\s+argocd-config\s+-$/);
-        assert.match(text, /Critical path \(dependsOn gates\): argocd-config -> platform-idms -> platform-catalogsources -> nfd-operator -> gpu-operator -> gpu-cluster-policy -> nim-llm/);
-        assert.match(text, /Estimated time to ready: 51m 45s under dependsOn gates, 1h 06m 33s under sync waves \(10 waves\), x1\.29/);
+        assert.match(lines[header + 1], /^1\s+0\s+-15\s+1 platform\s+argocd-config\s+0:00\s+0:15\s+-$/);
+        // The model downloads beside the driver build: the cache is on the critical path, the driver is not.
+        assert.match(text, /Critical path \(dependsOn gates\): argocd-config -> platform-idms -> platform-catalogsources -> lvms-operator -> nim-cache -> nim-llm/);
+        assert.match(text, /\n22\s+5\s+2\s+3 nvidia\s+nim-cache\s+11:45\s+32:45\s/);
+        assert.match(text, /\n21\s+5\s+1\s+3 nvidia\s+gpu-cluster-policy\s+11:45\s+26:45\s/);
+        assert.match(text, /Estimated time to ready: 34m 15s under dependsOn gates, 1h 04m 05s under sync waves \(11 waves\), x1\.87/);
+        assert.match(text, /a change of model, tag, profiles, mirror, StorageClass or size replaces the model cache: the model is downloaded again/);
     });
 
     it("writes preview.json in the shape of pulumi preview --json, with the seed's edges as dependencies", () => {
@@ -43,7 +47,7 @@ describe("plan --out (the offline plan's files)", () => {
         }
         const apps = new Map(preview.steps.filter((s) => s.newState.type === "kubernetes:argoproj.io/v1alpha1:Application" && s.newState.parent.includes("Tier"))
             .map((s) => [s.urn.split("::").pop()!, s]));
-        assert.equal(apps.size, 23);
+        assert.equal(apps.size, 24);
         for (const row of seedTable()) {
             const deps = apps.get(row.name)!.newState.dependencies.map((u) => u.split("::").pop()!).filter((n) => apps.has(n));
             assert.deepEqual(deps.sort(), expectedDependencies(row), row.name);
@@ -74,7 +78,7 @@ describe("plan --out (the offline plan's files)", () => {
             if (doc.kind === "Application") position.set(doc.metadata.name, i);
             return doc;
         });
-        assert.equal(docs.filter((d) => d.kind === "Application").length, 24);
+        assert.equal(docs.filter((d) => d.kind === "Application").length, 25);
         assert.ok(position.get("saif-apps")! < Math.min(...[...position.entries()].filter(([n]) => n !== "saif-apps").map(([, p]) => p)));
         for (const row of seedTable()) for (const d of expectedDependencies(row)) assert.ok(position.get(d)! < position.get(row.name)!, `${d} before ${row.name}`);
         // The namespace registry depends on nothing but the provider: a namespace comes first.

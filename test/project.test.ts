@@ -6,7 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { platformSecrets } from "../components/catalog";
 import { objectKeys, simpleKeys } from "../stacks/schema";
 import { secretConfigKeys } from "../stacks/parse";
-import { root } from "./helpers";
+import { stackNames } from "../cli/stackFile";
+import { fixtureStack, root } from "./helpers";
 
 interface Declaration { type?: string; description?: string; secret?: boolean; default?: unknown }
 interface Project { name: string; config: Record<string, Declaration>; template?: { config: Record<string, Declaration> } }
@@ -35,7 +36,7 @@ describe("Pulumi.yaml", () => {
     it("requires only what every cluster stack sets: the CLI treats a declared key without a default as required", () => {
         const required = Object.entries(project.config).filter(([, d]) => d.default === undefined).map(([k]) => k).sort();
         assert.deepEqual(required, ["cluster", "gitops", "gpu"]);
-        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+        for (const stack of stackNames(root)) {
             const config = (parseYaml(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
             for (const key of required) assert.ok(`saif-platform:${key}` in config, `${stack} sets ${key}`);
         }
@@ -52,9 +53,9 @@ describe("Pulumi.yaml", () => {
         for (const s of platformSecrets) assert.ok(s.key in template);
     });
 
-    it("stack files hold no made-up ciphertext", () => {
-        for (const file of ["Pulumi.ai-pod-1.yaml", "Pulumi.ai-pod-2.yaml", "Pulumi.ai-pod-3.yaml", "fleet/Pulumi.fleet.yaml"]) {
-            assert.ok(!readFileSync(path.join(root, file), "utf8").includes("secure:"), file);
+    it("the fixture stack files hold no made-up ciphertext", () => {
+        for (const file of [fixtureStack("ai-pod-1"), fixtureStack("ai-pod-2"), fixtureStack("ai-pod-3"), path.join(root, "fleet/Pulumi.fleet.yaml")]) {
+            assert.ok(!readFileSync(file, "utf8").includes("secure:"), file);
         }
     });
 });

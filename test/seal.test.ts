@@ -10,7 +10,7 @@ import { ConfigProblems } from "../lib/problems";
 import { scopeLabel, sealerFor, sealSecret, sealValue } from "../lib/seal";
 import { sealedSecretFile } from "../lib/sealedFiles";
 import { crdErrors } from "./crd";
-import { root } from "./helpers";
+import { fixtureStack, root } from "./helpers";
 import { makeKeyPair, TestKeyPair } from "./keys";
 import { find, plain, runStack } from "./mocks";
 import { openSealedSecret, openValue } from "./unseal";
@@ -100,7 +100,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it("writes one SealedSecret per secret ai-pod-1 needs, that opens to the given value, and is stable", () => {
-        const flags = { stack: "ai-pod-1", values: path.join(dir, "values.yaml"), cert: path.join(dir, "cert.pem"), out: path.join(dir, "out") };
+        const flags = { stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(dir, "values.yaml"), cert: path.join(dir, "cert.pem"), out: path.join(dir, "out") };
         const first = sealStack(root, flags);
         assert.equal(first.files.length, 6);
         assert.ok(first.deterministic);
@@ -110,7 +110,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
             assert.deepEqual(openSealedSecret(pair.privateKeyPem, obj), { [def.dataKey]: values[`saif-platform:${def.key}`] });
         }
         assert.deepEqual(sealStack(root, flags).files.map((f) => f.status), first.files.map(() => "unchanged"));
-        const three = sealStack(root, { ...flags, stack: "ai-pod-3", out: path.join(dir, "out3") });
+        const three = sealStack(root, { ...flags, stack: "ai-pod-3", config: fixtureStack("ai-pod-3"), out: path.join(dir, "out3") });
         assert.deepEqual(three.files.map((f) => f.path).sort(), first.files.map((f) => f.path).filter((p) => !p.includes("nim-llm")).sort());
     });
 
@@ -119,7 +119,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
         writeFileSync(path.join(dir, "expired.pem"), expired.certPem);
         const run = (cert: string, valuesFile = path.join(dir, "values.yaml")) => {
             try {
-                sealStack(root, { stack: "ai-pod-1", values: valuesFile, cert, out: path.join(dir, "x") });
+                sealStack(root, { stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: valuesFile, cert, out: path.join(dir, "x") });
             } catch (e) {
                 if (e instanceof ConfigProblems) return e.lines;
                 throw e;
@@ -134,7 +134,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
     });
 
     it("registers the same manifests as RepositoryFiles under mocks (commitSealed), byte for byte", async () => {
-        const flags = { stack: "ai-pod-1", values: path.join(dir, "values.yaml"), cert: path.join(dir, "cert.pem"), out: path.join(dir, "same") };
+        const flags = { stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(dir, "values.yaml"), cert: path.join(dir, "cert.pem"), out: path.join(dir, "same") };
         const sealed = sealStack(root, flags);
         const rec = await runStack("ai-pod-1", {
             gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },

@@ -20,11 +20,11 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) recs.set(stack, await runStack(stack));
     });
 
-    it("registers exactly the seed's Applications: 23, 23 and 16 (no Tier 3 on ai-pod-3)", () => {
+    it("registers exactly the seed's Applications and nim-cache: 24, 24 and 16 (no Tier 3 on ai-pod-3)", () => {
         const seed = seedTable();
         const expected = {
-            "ai-pod-1": seed.map((s) => s.name),
-            "ai-pod-2": seed.map((s) => s.name),
+            "ai-pod-1": [...seed.map((s) => s.name), "nim-cache"],
+            "ai-pod-2": [...seed.map((s) => s.name), "nim-cache"],
             "ai-pod-3": seed.filter((s) => s.tier !== 3).map((s) => s.name),
         };
         for (const [stack, names] of Object.entries(expected)) {
@@ -186,9 +186,9 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
     it("exports each component's Application, tier, wave and gate", () => {
         const rec = recs.get("ai-pod-2")!;
         const outputs = rec.outputs as { components: Record<string, { application: string; tier: number; wave: number; gate: string }> };
-        assert.equal(Object.keys(outputs.components).length, 23);
+        assert.equal(Object.keys(outputs.components).length, 24);
         const gate = plain(applications(rec).get("nim-llm")!).metadata.annotations["pulumi.com/waitFor"] as string;
-        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 6, gate, timeoutSeconds: 5400 });
+        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 6, gate, timeoutSeconds: 1800 });
     });
 
     it("changes no Application's name or URN when revisions, patches and timeouts change", async () => {

@@ -42,7 +42,7 @@ export const platformSecrets: readonly PlatformSecret[] = [
     },
     {
         key: "ngcApiKey", description: "NVIDIA NGC API key for NIM model downloads (GPU clusters)",
-        neededBy: ["nim-llm"], sealedBy: "sealed-secrets-gpu", app: "nim-llm", namespace: "nim", name: "ngc-api-key",
+        neededBy: ["nim-cache", "nim-llm"], sealedBy: "sealed-secrets-gpu", app: "nim-llm", namespace: "nim", name: "ngc-api-key",
         dataKey: "NGC_API_KEY", type: "Opaque",
     },
     {
