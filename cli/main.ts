@@ -4,6 +4,7 @@ import { ConfigProblems } from "../lib/problems";
 const usage = `usage:
   npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
   npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
+  npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>]
   npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
   npm run bench
   npm run docs    (regenerates the sample PR comment in README.md)`;
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
         case "plan": return (await import("./plan")).planCommand(values);
         case "seal": return (await import("./seal")).sealCommand(values);
+        case "render": return (await import("./render")).renderCommand(values);
         case "plan:diff": return (await import("./diff")).diffCommand(values);
         case "bench": return (await import("./bench")).benchCommand();
         case "docs": return (await import("./docs")).docsCommand();

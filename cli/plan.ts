@@ -7,11 +7,13 @@ import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
+import { contentProblems, kustomizeAvailable, renderStack, writeRendered } from "./render";
+import type { RenderedComponent } from "../lib/content";
+import { loadStack, StackInput } from "./stackFile";
 
 /** What a plan under mocks cannot tell, said once per plan: these are the provider's decisions against a cluster. */
 export const mocksCannotShow = "Not shown offline (the provider decides them against the cluster on pulumi preview/up): whether an object " +
     "already exists (a create then fails with AlreadyExists), replacements, and import-then-update.";
-import { loadStack, StackInput } from "./stackFile";
 
 export interface PlanFlags {
     stack?: string;
@@ -26,6 +28,8 @@ export interface PlanResult {
     readonly plan: ClusterPlan;
     readonly recording: Recording;
     readonly input: StackInput;
+    /** The components rendered from this repository (undefined without kubectl on this machine). */
+    readonly rendered?: readonly RenderedComponent[];
 }
 
 /** Validate, plan, and run the real program under mocks. Throws ConfigProblems on bad input. */
@@ -37,9 +41,16 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
         throw new ConfigProblems([`${project}:secretDelivery.commitSealed: the offline plan seals with the fleet key; give a real key pair in --values ` +
             `(${project}:sealingKey and ${project}:sealingCert), or plan without commitSealed`]);
     }
+    // The content of apps/ as Argo CD would render it, validated, and its needs checked against the graph.
+    const rendered = kustomizeAvailable() ? renderStack(dir, config) : undefined;
+    if (rendered) {
+        const problems = contentProblems(dir, config, rendered);
+        if (problems.length > 0) throw new ConfigProblems(problems);
+    }
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
-    return { text: renderPlan(plan), plan, recording, input };
+    const note = rendered ? "" : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
+    return { text: renderPlan(plan) + note, plan, recording, input, ...(rendered ? { rendered } : {}) };
 }
 
 /** Whether the offline run has a real certificate to seal with (not a stand-in). */
@@ -58,6 +69,9 @@ export function writePlan(out: string, result: PlanResult): { manifests: number 
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
     const files = manifests(result.recording);
+    const renderedDir = path.join(out, "rendered");
+    rmSync(renderedDir, { recursive: true, force: true });
+    if (result.rendered) writeRendered(renderedDir, result.rendered);
     for (const m of files) writeFileSync(path.join(dir, m.file), m.yaml);
     return { manifests: files.length };
 }
@@ -101,7 +115,8 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
     console.log(mocksCannotShow);
     if (flags.out) {
         const written = writePlan(flags.out, result);
-        console.log(`Wrote ${path.join(flags.out, "preview.json")}, plan.json, graph.mmd and ${written.manifests} manifests in ${path.join(flags.out, "manifests")}`);
+        console.log(`Wrote ${path.join(flags.out, "preview.json")}, plan.json, graph.mmd, ${written.manifests} manifests in ${path.join(flags.out, "manifests")}` +
+            (result.rendered ? ` and the rendered content in ${path.join(flags.out, "rendered")}` : ""));
         if (flags.svg) {
             const why = await renderSvg(flags.out);
             console.log(why ?? `Wrote ${path.join(flags.out, "graph.svg")}`);

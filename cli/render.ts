@@ -1,18 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { kindInfo } from "../lib/rights";
+import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, needsOf, RenderedComponent } from "../lib/content";
+import { namespacePlan } from "../lib/namespaces";
+import { channelProblem } from "../lib/olm";
+import { lvmsStorageClass, parseClusterConfig } from "../stacks/parse";
+import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
-import type { ClusterComponent } from "../stacks/types";
+import type { ClusterComponent, ClusterConfig } from "../stacks/types";
+import { schemaErrors } from "./validate";
 
-/** A rendered Kubernetes object. */
-export interface RenderedObject {
-    apiVersion: string;
-    kind: string;
-    metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
-    [key: string]: unknown;
-}
+export type RenderedObject = ContentObject;
 
 /** Whether this machine can build Kustomize folders (`kubectl kustomize`, on the machine image). */
 export function kustomizeAvailable(): boolean {
@@ -24,38 +26,295 @@ export function kustomizeAvailable(): boolean {
     }
 }
 
+const originKey = "config.kubernetes.io/origin";
+
+/** Drop what Kustomize added only to tell us where an object came from. */
+function stripOrigin(o: ContentObject): ContentObject {
+    const annotations = { ...(o.metadata.annotations ?? {}) };
+    delete annotations[originKey];
+    const metadata = { ...o.metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
+    return { ...o, metadata };
+}
+
 /**
  * What Argo CD would apply for a component whose source is a Kustomize folder of this repository: the folder built
  * with the Application's patches appended to its kustomization.yaml, as Argo CD's repo-server does
  * (argoproj/argo-cd util/kustomize/kustomize.go `Build`: it reads kustomization.yaml, appends
  * `spec.source.kustomize.patches` to its `patches`, writes it back, then runs `kustomize build`).
  */
-export function renderKustomize(repoDir: string, c: ClusterComponent): RenderedObject[] {
+export function renderKustomize(repoDir: string, c: ClusterComponent): { object: ContentObject; file: string }[] {
     const source = path.join(repoDir, c.source.path);
     const file = ["kustomization.yaml", "kustomization.yml", "Kustomization"].map((f) => path.join(source, f)).find((f) => existsSync(f));
     if (!file) {
-        throw new ConfigProblems([`${c.name}: ${c.source.path} has no kustomization.yaml; add one (Argo CD would apply the folder's files as they are)`]);
+        throw new ConfigProblems([`${c.source.path}: ${c.name} has no kustomization.yaml there; add one (a Kustomize source needs it)`]);
+    }
+    // A build depends only on the folder's files and the patches: cache it under that hash (kubectl costs ~0.2 s).
+    const cacheFile = path.join(repoDir, "node_modules/.cache/saif-platform/render", `${renderKey(source, c)}.json`);
+    if (existsSync(cacheFile)) {
+        try {
+            return JSON.parse(readFileSync(cacheFile, "utf8")) as { object: ContentObject; file: string }[];
+        } catch {
+            // A torn cache file: build again.
+        }
     }
     const tmp = mkdtempSync(path.join(tmpdir(), `render-${c.name}-`));
     try {
         const copy = path.join(tmp, "app");
         cpSync(source, copy, { recursive: true });
+        const target = path.join(copy, path.basename(file));
+        const kustomization = (parseYaml(readFileSync(target, "utf8")) ?? {}) as Record<string, unknown>;
         if (c.source.kustomizePatches && c.source.kustomizePatches.length > 0) {
-            const target = path.join(copy, path.basename(file));
-            const kustomization = (parseYaml(readFileSync(target, "utf8")) ?? {}) as Record<string, unknown>;
             const existing = Array.isArray(kustomization.patches) ? kustomization.patches as unknown[] : [];
             kustomization.patches = [...existing, ...c.source.kustomizePatches.map((p) => ({ ...p }))];
-            writeFileSync(target, stringify(kustomization));
         }
+        // Only to learn each object's file: Kustomize records it in an annotation, which is removed again.
+        kustomization.buildMetadata = [...new Set([...((kustomization.buildMetadata as string[] | undefined) ?? []), "originAnnotations"])];
+        writeFileSync(target, stringify(kustomization));
         let out: string;
         try {
             out = execFileSync("kubectl", ["kustomize", copy], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
         } catch (e) {
             const stderr = (e as { stderr?: string }).stderr ?? String(e);
-            throw new ConfigProblems([`${c.name}: kustomize build of ${c.source.path} failed: ${stderr.trim().split("\n").pop()}`]);
+            throw new ConfigProblems([`${path.relative(repoDir, file)}: ${c.name}: kustomize build failed: ${stderr.trim().split("\n").pop()}`]);
         }
-        return parseAllDocuments(out).map((d) => d.toJS() as RenderedObject).filter((o) => o && typeof o === "object");
+        const result = parseAllDocuments(out).map((d) => d.toJS() as ContentObject).filter((o) => o && typeof o === "object").map((o) => {
+            const origin = parseYaml(o.metadata.annotations?.[originKey] ?? "{}") as { path?: string } | null;
+            return { object: stripOrigin(o), file: path.join(c.source.path, origin?.path ?? path.basename(file)) };
+        });
+        try {
+            mkdirSync(path.dirname(cacheFile), { recursive: true });
+            writeFileSync(cacheFile, JSON.stringify(result));
+        } catch {
+            // No cache where node_modules is read-only: build every time.
+        }
+        return result;
     } finally {
         rmSync(tmp, { recursive: true, force: true });
     }
+}
+
+/** The hash of everything a Kustomize build reads: every file of the folder, the patches, the kubectl version. */
+function renderKey(source: string, c: ClusterComponent): string {
+    const hash = createHash("sha256");
+    const walk = (dir: string) => {
+        for (const f of readdirSync(dir).sort()) {
+            const full = path.join(dir, f);
+            if (statSync(full).isDirectory()) walk(full);
+            else hash.update(`${path.relative(source, full)}\0`).update(readFileSync(full)).update("\0");
+        }
+    };
+    walk(source);
+    hash.update(JSON.stringify({ patches: c.source.kustomizePatches ?? [], path: c.source.path, kubectl: kubectlVersion() }));
+    return hash.digest("hex");
+}
+
+let kubectlVersionCache: string | undefined;
+function kubectlVersion(): string {
+    kubectlVersionCache ??= execFileSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+    return kubectlVersionCache;
+}
+
+/** A plain directory source read recursively: every YAML or JSON file's documents (argo-cd `findManifests`). */
+function renderDirectory(repoDir: string, c: ClusterComponent): { object: ContentObject; file: string }[] {
+    const root = path.join(repoDir, c.source.path);
+    if (!existsSync(root)) throw new ConfigProblems([`${c.source.path}: ${c.name}: no such folder in this repository`]);
+    const out: { object: ContentObject; file: string }[] = [];
+    const walk = (dir: string) => {
+        for (const f of readdirSync(dir).sort()) {
+            const full = path.join(dir, f);
+            if (statSync(full).isDirectory()) walk(full);
+            else if (/\.(ya?ml|json)$/.test(f)) {
+                for (const d of parseAllDocuments(readFileSync(full, "utf8"))) {
+                    const o = d.toJS() as ContentObject | null;
+                    if (o && typeof o === "object") out.push({ object: o, file: path.relative(repoDir, full) });
+                }
+            }
+        }
+    };
+    walk(root);
+    return out;
+}
+
+interface ChartFile { dependencies?: { name: string; version: string; repository: string }[] }
+
+/** A Helm component: its pinned upstream chart and values. The chart itself cannot be fetched offline. */
+function readChart(repoDir: string, c: ClusterComponent): NonNullable<RenderedComponent["chart"]> {
+    const dir = path.join(repoDir, c.source.path);
+    const file = path.join(c.source.path, "Chart.yaml");
+    if (!existsSync(path.join(dir, "Chart.yaml"))) throw new ConfigProblems([`${file}: ${c.name} is a Helm component without a Chart.yaml; add one that pins its chart`]);
+    const chart = parseYaml(readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as ChartFile;
+    const dep = chart.dependencies?.[0];
+    if (!dep || !/^v?\d+\.\d+\.\d+/.test(String(dep.version))) {
+        throw new ConfigProblems([`${file}: ${c.name} must pin its chart as a dependency with an exact version`]);
+    }
+    const valuesFile = path.join(dir, "values.yaml");
+    const values: unknown = existsSync(valuesFile) ? (parseYaml(readFileSync(valuesFile, "utf8")) as unknown) ?? {} : {};
+    return { name: dep.name, version: String(dep.version), repository: dep.repository, values: deepMerge(values, c.source.helmValues ?? {}), file };
+}
+
+function deepMerge(a: unknown, b: unknown): unknown {
+    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+        const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+        for (const [k, v] of Object.entries(b as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
+        return out;
+    }
+    return b === undefined ? a : b;
+}
+
+/** Whether a kind is namespaced: the platform's known kinds, then the CRDs and definitions of test/schemas. */
+export function isNamespaced(apiVersion: string, kind: string): boolean {
+    const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
+    try {
+        return kindInfo(group ? `${group}/${kind}` : kind).namespaced;
+    } catch {
+        return true;
+    }
+}
+
+/** One component as Argo CD would render it from this repository. */
+export function renderComponent(repoDir: string, c: ClusterComponent): RenderedComponent {
+    const base = { name: c.name, content: c.content, ...(c.namespace ? { namespace: c.namespace } : {}) };
+    if (c.content === "helm") return { ...base, objects: [], chart: readChart(repoDir, c) };
+    const objects = c.content === "directory" ? renderDirectory(repoDir, c) : renderKustomize(repoDir, c);
+    return { ...base, objects: applyOrder(objects) };
+}
+
+/** Whether a component's source is a folder of this repository (and not another repository or revision's). */
+export function inThisRepository(repoDir: string, c: ClusterComponent): boolean {
+    return existsSync(path.join(repoDir, c.source.path));
+}
+
+/** Render every enabled component of a stack whose source is here, and validate every object strictly. */
+export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = path.join(repoDir, "test/schemas")): RenderedComponent[] {
+    const problems: string[] = [];
+    const rendered: RenderedComponent[] = [];
+    for (const c of config.components) {
+        if (!inThisRepository(repoDir, c)) {
+            if (!c.extra) problems.push(`${c.source.path}: ${c.name}: no such folder in this repository`);
+            continue;
+        }
+        try {
+            const rc = renderComponent(repoDir, c);
+            for (const { object, file } of rc.objects) {
+                if (object.kind === "Subscription" && object.apiVersion.startsWith("operators.coreos.com/")) {
+                    const spec = (object.spec ?? {}) as { name?: string; channel?: string };
+                    const problem = spec.name && spec.channel ? channelProblem(spec.name, spec.channel) : undefined;
+                    if (problem) problems.push(`${file}: ${c.name}: ${problem}`);
+                }
+                const errors = schemaErrors(schemaDir, object);
+                if (errors === undefined) problems.push(`${file}: ${c.name}: ${object.apiVersion} ${object.kind} has no schema here; vendor its CRD into test/schemas/`);
+                else for (const e of errors) problems.push(`${file}: ${c.name}: ${object.kind} ${object.metadata.name}: ${e}`);
+            }
+            rendered.push(rc);
+        } catch (e) {
+            if (e instanceof ConfigProblems) problems.push(...e.lines);
+            else throw e;
+        }
+    }
+    if (problems.length > 0) throw new ConfigProblems(problems);
+    return rendered;
+}
+
+const fileName = (i: number, o: ContentObject) =>
+    `${String(i + 1).padStart(3, "0")}-${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ""}${o.metadata.name}.yaml`;
+
+/** Write one folder per component, objects in apply order; Helm components as chart.yaml (chart, version, values). */
+export function writeRendered(out: string, rendered: readonly RenderedComponent[]): void {
+    for (const rc of rendered) {
+        const dir = path.join(out, rc.name);
+        mkdirSync(dir, { recursive: true });
+        if (rc.chart) {
+            writeFileSync(path.join(dir, "chart.yaml"), `# Not rendered offline: the chart is fetched by Argo CD's repo-server.\n${stringify({
+                chart: rc.chart.name, version: rc.chart.version, repository: rc.chart.repository, values: rc.chart.values,
+            }, { lineWidth: 0 })}`);
+        }
+        rc.objects.forEach(({ object, file }, i) => writeFileSync(path.join(dir, fileName(i, object)), `# ${file}\n${stringify(object, { lineWidth: 0 })}`));
+    }
+}
+
+/** One line per component: its source, how many objects of each kind, or its chart. */
+export function renderSummary(rendered: readonly RenderedComponent[]): string {
+    const rows = [["component", "source", "objects"]];
+    for (const rc of rendered) {
+        const counts = new Map<string, number>();
+        for (const { object } of rc.objects) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
+        rows.push([rc.name, rc.content, rc.chart
+            ? `chart ${rc.chart.name} ${rc.chart.version} (${rc.chart.repository}); not rendered offline`
+            : [...counts].map(([k, n]) => `${n} ${k}`).join(", ") || "none yet"]);
+    }
+    const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd()).join("\n");
+}
+
+/**
+ * The content check: every namespace, CRD, Secret and StorageClass a component's objects need is made by the
+ * component itself, the bootstrap or the cluster, or a component upstream in the graph. One line per miss.
+ */
+export function contentProblems(repoDir: string, config: ClusterConfig, rendered = renderStack(repoDir, config)): string[] {
+    const comps = new Map(config.components.map((c) => [c.name, c]));
+    const namespaces = new Map<string, string>();
+    // OpenShift's own, and Day 1's (the Cilium CNI is cilium-config's precondition).
+    for (const n of ["default", "openshift-config", "openshift-marketplace", "openshift-operators", "cilium"]) namespaces.set(n, "cluster");
+    for (const e of namespacePlan(config)) namespaces.set(e.name, "bootstrap");
+    namespaces.set(config.argocd.namespace, "bootstrap");
+    for (const c of config.components) {
+        if (c.namespace && c.syncOptions.includes("CreateNamespace=true") && !namespaces.has(c.namespace)) namespaces.set(c.namespace, c.name);
+    }
+    for (const rc of rendered) {
+        for (const { object } of rc.objects) if (object.kind === "Namespace" && !namespaces.has(object.metadata.name)) namespaces.set(object.metadata.name, rc.name);
+    }
+    const crds = new Map<string, string>();
+    for (const c of config.components) for (const k of c.provides ?? []) crds.set(k, c.name);
+    const secrets = new Map<string, string>();
+    for (const s of config.secrets) secrets.set(`${s.namespace}/${s.name}`, config.secretDelivery.directSecrets ? "bootstrap" : s.sealedBy);
+    for (const rc of rendered) for (const s of deliveredSecrets(rc)) if (!secrets.has(s)) secrets.set(s, rc.name);
+    const storageClasses = new Map<string, string>();
+    if (comps.has("lvms-operator")) storageClasses.set(lvmsStorageClass, "lvms-operator");
+    if (config.serving.storageClassExists) storageClasses.set(config.serving.storageClass, "cluster");
+    const upstreamCache = new Map<string, Set<string>>();
+    const upstream = (name: string): Set<string> => {
+        const known = upstreamCache.get(name);
+        if (known) return known;
+        const out = new Set<string>();
+        for (const d of comps.get(name)?.dependsOn ?? []) {
+            out.add(d);
+            for (const x of upstream(d)) out.add(x);
+        }
+        upstreamCache.set(name, out);
+        return out;
+    };
+    const keyOf = (name: string) => (comps.get(name)?.extra ? `saif-platform:extraComponents.${name}` : `saif-platform:components.${name}`);
+    // A component that creates its own destination namespace (CreateNamespace=true) needs no one else for it.
+    const createsOwn = (n: { component: string; kind: string; what: string }) => {
+        const c = comps.get(n.component);
+        return n.kind === "namespace" && c?.namespace === n.what && c.syncOptions.includes("CreateNamespace=true");
+    };
+    const needs = rendered.flatMap((rc) => needsOf(rc, isNamespaced)).filter((n) => !createsOwn(n));
+    return checkNeeds(needs, { namespaces, crds, secrets, storageClasses }, upstream, keyOf);
+}
+
+/** `npm run render -- --stack <name> [--out <dir>]`: what Argo CD would apply, per component, validated and checked. */
+export function renderCommand(flags: { stack?: string; config?: string; values?: string; out?: string }): number {
+    if (!flags.stack) throw new ConfigProblems(["--stack: which stack to render; e.g. npm run render -- --stack ai-pod-1"]);
+    if (!kustomizeAvailable()) throw new ConfigProblems(["render: kubectl (with its built-in Kustomize) is not on this machine; install it to build the Kustomize folders"]);
+    const started = performance.now();
+    const config = parseClusterConfig(loadStack(process.cwd(), flags.stack, flags.config, flags.values));
+    const rendered = renderStack(process.cwd(), config);
+    const problems = contentProblems(process.cwd(), config, rendered);
+    console.log(renderSummary(rendered));
+    const objects = rendered.reduce((n, r) => n + r.objects.length, 0);
+    console.log(`\n${rendered.length} components, ${objects} objects, every one valid against its schema; ` +
+        `${rendered.filter((r) => r.chart).length} Helm charts listed, not rendered (charts cannot be fetched offline) ` +
+        `in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (flags.out) {
+        rmSync(flags.out, { recursive: true, force: true });
+        writeRendered(flags.out, rendered);
+        console.log(`Wrote ${flags.out}/<component>/`);
+    }
+    if (problems.length > 0) {
+        console.error(problems.join("\n"));
+        return 1;
+    }
+    return 0;
 }

@@ -53,6 +53,8 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig): K
         path: c.source.path,
         ...(c.source.kustomizePatches ? { kustomize: { patches: c.source.kustomizePatches } } : {}),
         ...(c.source.helmValues ? { helm: { valuesObject: c.source.helmValues } } : {}),
+        // The sealed files sit one folder per consumer: read them all (a directory source does not recurse by default).
+        ...(c.content === "directory" ? { directory: { recurse: true } } : {}),
     };
     const fin = finalizers(c.finalizer);
     return {
@@ -101,25 +103,14 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig): K
     };
 }
 
-/** Cluster-scoped kinds the catalog's Applications create. */
-export const clusterResourceWhitelist = [
-    { group: "", kind: "Namespace" },
-    { group: "rbac.authorization.k8s.io", kind: "ClusterRole" },
-    { group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding" },
-    { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
-    { group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration" },
-    { group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration" },
-    { group: "security.openshift.io", kind: "SecurityContextConstraints" },
-    { group: "config.openshift.io", kind: "ImageDigestMirrorSet" },
-    { group: "config.openshift.io", kind: "ImageTagMirrorSet" },
-    { group: "nvidia.com", kind: "ClusterPolicy" },
-    { group: "cilium.io", kind: "TracingPolicy" },
-    { group: "scheduling.k8s.io", kind: "PriorityClass" },
-    { group: "storage.k8s.io", kind: "StorageClass" },
-];
-
-/** The platform's AppProject: only the GitOps repository as a source, only the platform's namespaces as destinations. */
-export function renderAppProject(config: ClusterConfig, namespaces: readonly string[]): KubeObject {
+/**
+ * The platform's AppProject: only the GitOps repository as a source; as destinations exactly the namespaces the
+ * enabled components write to, and as cluster-scoped kinds exactly those they write (both from the components'
+ * content: lib/rights.ts componentWrites, checked against the rendered objects by test/content.test.ts).
+ */
+export function renderAppProject(config: ClusterConfig, namespaces: readonly string[], clusterKinds: readonly { group: string; kind: string }[]): KubeObject {
+    const kinds = [...new Map(clusterKinds.map((k) => [`${k.group}/${k.kind}`, { group: k.group, kind: k.kind }])).values()]
+        .sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
     return {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "AppProject",
@@ -128,7 +119,7 @@ export function renderAppProject(config: ClusterConfig, namespaces: readonly str
             description: `AI pod platform components of ${config.cluster}`,
             sourceRepos: [config.gitops.repoUrl],
             destinations: [...new Set(namespaces)].sort().map((namespace) => ({ server: inCluster, namespace })),
-            clusterResourceWhitelist,
+            clusterResourceWhitelist: kinds,
         },
     };
 }

@@ -3,14 +3,16 @@ import type { PlatformSecret } from "../components/catalog/secrets";
 import { Sealer, sealSecret } from "./seal";
 
 export interface SealedFile {
-    /** Path in the GitOps repository: the seed's `apps/sealed-secrets/<app>/` layout. */
+    /** Path in the GitOps repository: `apps/<the Application that delivers it>/<consumer>/<name>.yaml`. */
     readonly path: string;
     readonly yaml: string;
     readonly object: Record<string, unknown>;
 }
 
 export function sealedFilePath(s: PlatformSecret): string {
-    return `apps/sealed-secrets/${s.app}/${s.name}.yaml`;
+    // In the folder of the Application that applies it (each reads its own folder recursively), one folder per
+    // consumer as in the seed's apps/sealed-secrets/<app>/.
+    return `apps/${s.sealedBy}/${s.app}/${s.name}.yaml`;
 }
 
 /** One platform secret, sealed for its namespace and name (strict scope), as the file committed to Git. */

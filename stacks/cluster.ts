@@ -11,7 +11,6 @@ import { planCluster } from "../lib/plan";
 import { componentWrites, extraControllerRules, managedNamespaces } from "../lib/rights";
 import type { ClusterSecrets } from "./config";
 import type { ClusterConfig } from "./types";
-import { platformSecrets } from "../components/catalog";
 import { PlatformCertificates } from "../components/certs/certificates";
 import { PlatformSecrets } from "../components/secrets/platformSecrets";
 
@@ -110,12 +109,18 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
         after: [...argocd.ready, ...repository.ready],
     }, providers);
 
+    // Exactly where the enabled components write, and which cluster-scoped kinds: derived from their content.
+    const writes = componentWrites(config);
     const destinations = [
         ...config.components.flatMap((c) => (c.namespace ? [c.namespace] : [])),
-        ...platformSecrets.map((s) => (s.namespace === "openshift-gitops" ? config.argocd.namespace : s.namespace)),
-        config.sealedSecrets.namespace,
+        ...writes.flatMap((w) => (w.namespace ? [w.namespace] : [])),
     ];
-    const project = new k8s.apiextensions.CustomResource(platformProject, renderAppProject(config, destinations),
+    const clusterKinds = [
+        ...writes.filter((w) => !w.kind.namespaced).map((w) => w.kind),
+        // Argo CD creates the destination namespace of CreateNamespace=true.
+        ...(config.components.some((c) => c.syncOptions.includes("CreateNamespace=true")) ? [{ group: "", kind: "Namespace" }] : []),
+    ];
+    const project = new k8s.apiextensions.CustomResource(platformProject, renderAppProject(config, destinations, clusterKinds),
         { provider: kubernetes, dependsOn: [...argocd.ready] });
     const rootAppProject = new k8s.apiextensions.CustomResource(rootProject, renderRootProject(config),
         { provider: kubernetes, dependsOn: [...argocd.ready] });

@@ -244,16 +244,22 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             // The registry pull-secret lives in Argo CD's own namespace, whichever it is.
             : catalogEntry.name === "argocd-config" ? { ...catalogEntry, namespace: argocdNamespace }
             : catalogEntry;
-        // Helm values the program sets by default (a Kustomize source cannot take Helm values: then they are the
-        // overlay's to set). The user's own values win.
-        const defaults = c.name === "sealed-secrets-controller" ? { keyrenewperiod: "0" }
-            // The NIM operator's admission webhook needs cert-manager for its TLS (k8s-nim-operator values.yaml
-            // operator.admissionController); without cert-manager on this stack it is off.
-            : c.name === "nim-operator" && !certManagerOn ? { operator: { admissionController: { enabled: false } } }
+        // Helm values the program sets by default, nested under the dependency's name as the umbrella chart in
+        // apps/<component>/Chart.yaml takes them. The user's own values win.
+        // The NIM operator's admission webhook needs cert-manager for its TLS (k8s-nim-operator values.yaml
+        // operator.admissionController); without cert-manager on this stack it is off.
+        const defaults = c.name === "nim-operator" && !certManagerOn ? { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }
             : undefined;
-        const keyRenewalOff = defaults && !o?.kustomize
+        const keyRenewalOff = defaults && c.content === "helm"
             ? { ...o, helm: { values: { ...defaults, ...(o?.helm?.values ?? {}) } } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
+        // Argo CD renders one source one way (argo-cd: "multiple application sources" per kind are refused).
+        if (o?.kustomize && c.content === "helm") {
+            problems.push(`${keyBase}.kustomize: ${JSON.stringify(c.name)} is a Helm chart (${c.path}/Chart.yaml); set its values under ${keyBase}.helm.values instead`);
+        }
+        if (o?.helm && c.content !== "helm") {
+            problems.push(`${keyBase}.helm: ${JSON.stringify(c.name)} is a ${c.content === "directory" ? "plain directory" : "Kustomize folder"} (${c.path}), not a Helm chart; use ${keyBase}.kustomize.patches instead`);
+        }
         if (o?.enabled === true && c.gpuOnly && !gpu) {
             problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(c.name)} needs GPUs and ${full("gpu")} is false; ` +
                 "remove the override, or set gpu: true if the cluster has GPUs");
@@ -269,7 +275,13 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             healthTimeoutSeconds: 600, estimateSeconds: e.estimateSeconds ?? 60, holdsData: e.holdsData ?? false,
             syncOptions: e.syncOptions ?? (e.namespace ? ["CreateNamespace=true"] : []),
             writes: [], shipsCrds: false,
+            content: e.content ?? (e.helm ? "helm" : "kustomize"),
         };
+        if (e.helm && e.kustomize) {
+            problems.push(`${keyBase}: both helm and kustomize; Argo CD renders a source one way, keep the one its path is`);
+        } else if (e.content === "helm" && e.kustomize) {
+            problems.push(`${keyBase}.kustomize: content is helm; set its values under ${keyBase}.helm.values instead`);
+        }
         // Like the catalog's Tier 3: off by default without GPUs, an error only when turned on there.
         if (base.gpuOnly && !gpu && e.enabled === true) {
             problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(name)} needs GPUs and ${full("gpu")} is false; ` +

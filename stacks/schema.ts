@@ -45,6 +45,7 @@ export const extraComponent = z.strictObject({
     gpuOnly: z.boolean().optional(),
     holdsData: z.boolean().optional(),
     syncOptions: z.array(nonEmpty).optional(),
+    content: z.enum(["kustomize", "directory", "helm"]).optional(),
 });
 
 /** Object-shaped config keys (declared `type: object` in Pulumi.yaml: the CLI checks they are mappings, CLI >= 3.186; the program checks the rest). */

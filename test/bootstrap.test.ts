@@ -2,7 +2,11 @@ import { strict as assert } from "node:assert";
 import { runProgram, type Recording, type Registration } from "../cli/mockrun";
 import { fleetProgram } from "../stacks/fleet";
 import { plainContains, secretSig, specialSigKey } from "../lib/secretMask";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { crdErrors } from "./crd";
+import { root } from "./helpers";
 import { makeKeyPair } from "./keys";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
@@ -87,7 +91,7 @@ describe("bootstrap: under Pulumi mocks", () => {
             ] },
         });
         assert.match(sub.metadata.annotations["pulumi.com/waitFor"], /installedCSV/);
-        assert.deepEqual(crdErrors("operators.coreos.com_subscriptions.yaml", "v1alpha1", sub), []);
+        assert.deepEqual(crdErrors("operators.coreos.com_subscriptions.yaml.gz", "v1alpha1", sub), []);
         assert.equal(find(gitops, T.argocdPatch).length, 0, "no patch of the operator's instance");
         const instance = plain(one(gitops, T.argocd));
         // Not "openshift-gitops": with the default instance off, the operator deletes an ArgoCD of that name.
@@ -150,9 +154,12 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.ok(ns.protect && ns.retainOnDelete);
         assert.ok(key.dependencies.includes(ns.urn));
         assert.ok(find(gitops, T.app, "saif-apps")[0].retainOnDelete);
-        // The controller turns its own key renewal off, so clusters keep the one fleet key.
+        // The controller turns its own key renewal off (the chart's values in this repository, nested under the
+        // dependency's name), so clusters keep the one fleet key.
         const controller = plain(applications(gitops).get("sealed-secrets-controller")!);
-        assert.equal(controller.spec.source.helm.valuesObject.keyrenewperiod, "0");
+        const values = parseYaml(readFileSync(path.join(root, "apps/sealed-secrets-controller/values.yaml"), "utf8")) as Record<string, Record<string, unknown>>;
+        assert.equal(values["sealed-secrets"].keyrenewperiod, "0");
+        assert.equal(controller.spec.source.path, "apps/sealed-secrets-controller");
         assert.equal(controller.spec.destination.namespace, "sealed-secrets");
         for (const r of gitops.registrations) assert.ok(!plainContains(r.inputs, "standin-fleet-private-key"), `${r.type} ${r.name}`);
         assert.ok(!plainContains(gitops.outputs, "standin-fleet-private-key"));

@@ -45,10 +45,10 @@ describe("stack config (pure)", () => {
         }
     });
 
-    it("carries the seed's loadBalancerIP patch of hubble-timescape-ui", () => {
+    it("carries the seed's loadBalancerIP of the Timescape UI, as values of its chart", () => {
         const c = parseClusterConfig(stackRaw("ai-pod-1")).components.find((x) => x.name === "hubble-timescape")!;
-        assert.equal(c.source.kustomizePatches?.[0].target?.name, "hubble-timescape-ui");
-        assert.match(c.source.kustomizePatches?.[0].patch ?? "", /loadBalancerIP/);
+        assert.deepEqual(c.source.helmValues, { "hubble-timescape": { ui: { service: { type: "LoadBalancer", loadBalancerIP: "10.0.1.80" } } } });
+        assert.equal(c.source.kustomizePatches, undefined);
     });
 
     it("accepts values as the Pulumi runtime passes them: JSON text and \"true\"", () => {

@@ -27,7 +27,8 @@ describe("certificates and secret injection under mocks", () => {
         assert.equal(plain(nimOperator).spec.source.helm, undefined);
         // Without cert-manager the webhook is off, as the chart requires cert-manager for it.
         const plainStack = applications(await runStack("ai-pod-1"));
-        assert.deepEqual(plain(plainStack.get("nim-operator")!).spec.source.helm.valuesObject, { operator: { admissionController: { enabled: false } } });
+        // Nested under the dependency's name, as the umbrella chart apps/nim-operator/Chart.yaml takes values.
+        assert.deepEqual(plain(plainStack.get("nim-operator")!).spec.source.helm.valuesObject, { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } });
 
         const acme = await runStack("ai-pod-1", { certManager: { enabled: true, issuer: "acme", acmeEmail: "ops@example.com" } });
         const issuer = plain(find(acme, "kubernetes:cert-manager.io/v1:ClusterIssuer")[0]);

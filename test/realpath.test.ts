@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import type { Recording, Registration } from "../cli/mockrun";
-import { clusterResourceWhitelist } from "../lib/application";
 import { controllerMayWrite, componentWrites, managedNamespaces, PolicyRule } from "../lib/rights";
 import { namespacePlan } from "../lib/namespaces";
 import { parseClusterConfig } from "../stacks/parse";
@@ -159,7 +158,7 @@ describe("real path: saif-apps and Pulumi never both own an Application", () => 
         assert.deepEqual(project.spec.namespaceResourceWhitelist, [{ group: "argoproj.io", kind: "Application" }]);
         assert.deepEqual(project.spec.clusterResourceWhitelist, []);
         assert.deepEqual(project.spec.destinations, [{ server: "https://kubernetes.default.svc", namespace: "openshift-gitops" }]);
-        assert.ok(!clusterResourceWhitelist.some((k) => k.kind === "Application"));
+        assert.ok(!(plain(find(rec, "kubernetes:argoproj.io/v1alpha1:AppProject", "saif-platform")[0]).spec.clusterResourceWhitelist as { kind: string }[]).some((k) => k.kind === "Application"));
     });
 
     it("adopts a cluster the seed built: saif-apps first without prune or self-heal, then Applications, key and namespaces imported or patched, conflicts forced for that run", async () => {

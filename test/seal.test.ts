@@ -74,7 +74,8 @@ describe("sealing (pure)", () => {
         const sealer = sealerFor(pair.certPem, pair.privateKeyPem);
         for (const def of platformSecrets) {
             const f = sealedSecretFile(def, "v", sealer);
-            assert.equal(f.path, `apps/sealed-secrets/${def.app}/${def.name}.yaml`);
+            // In the folder of the Application that delivers it (sealed-secrets-gpu reads apps/sealed-secrets-gpu).
+            assert.equal(f.path, `apps/${def.sealedBy}/${def.app}/${def.name}.yaml`);
             assert.deepEqual(crdErrors("sealedsecret-crd.yaml", "v1alpha1", parseYaml(f.yaml)), [], def.key);
         }
     });

@@ -22,7 +22,7 @@ function problemsOf(edit: Record<string, unknown>): string[] {
 }
 
 function render(config: ClusterConfig, name: string): RenderedObject[] {
-    return renderKustomize(root, config.components.find((c) => c.name === name)!);
+    return renderKustomize(root, config.components.find((c) => c.name === name)!).map((x) => x.object);
 }
 
 describe("time to first token: the model cache beside the driver build", () => {

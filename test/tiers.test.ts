@@ -86,15 +86,16 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
             components: {
                 "nim-llm": { targetRevision: "nim-llm-v2" },
                 "splunk-otel": { helm: { values: { clusterName: "ai-pod-1" } } },
-                "hubble-timescape": { kustomize: { patches: [{ target: { kind: "Service", name: "hubble-timescape-ui" }, patch: "- op: replace\n  path: /spec/loadBalancerIP\n  value: 10.0.1.81\n" }] } },
+                "hubble-timescape": { helm: { values: { "hubble-timescape": { ui: { service: { loadBalancerIP: "10.0.1.81" } } } } } },
+                "splunk-reporter": { kustomize: { patches: [{ target: { kind: "CronJob", name: "splunk-reporter" }, patch: "- op: replace\n  path: /spec/schedule\n  value: '*/5 * * * *'\n" }] } },
                 "intersight-otel": { healthTimeoutSeconds: 1200 },
             },
         });
-        for (const name of ["nim-llm", "splunk-otel", "hubble-timescape"]) {
+        for (const name of ["nim-llm", "splunk-otel", "hubble-timescape", "splunk-reporter"]) {
             assert.notEqual(gateOf(edited, name), plain(base.get(name)!).metadata.annotations["pulumi.com/waitFor"], `${name}: the gate follows the spec`);
         }
         assert.match(gateOf(edited, "nim-llm"), /targetRevision}=nim-llm-v2/);
-        for (const name of ["intersight-otel", "splunk-reporter", "argocd-config"]) {
+        for (const name of ["intersight-otel", "cilium-config", "argocd-config"]) {
             assert.equal(gateOf(edited, name), plain(base.get(name)!).metadata.annotations["pulumi.com/waitFor"], `${name}: unchanged spec, unchanged gate`);
         }
         // A commit pin is bound to exactly that commit.
@@ -150,7 +151,7 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         assert.equal(app.metadata.labels["saif.io/component"], "hubble-timescape");
         assert.equal(app.spec.project, "saif-platform");
         assert.equal(app.spec.source.path, "apps/hubble-timescape");
-        assert.equal(app.spec.source.kustomize.patches[0].target.name, "hubble-timescape-ui");
+        assert.equal(app.spec.source.helm.valuesObject["hubble-timescape"].ui.service.loadBalancerIP, "10.0.1.80");
         assert.deepEqual(app.spec.syncPolicy.automated, { prune: true, selfHeal: true });
         assert.equal(app.spec.syncPolicy.retry.limit, 10);
         assert.equal(app.spec.syncPolicy.retry.refresh, true);
@@ -197,7 +198,7 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
             gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", revision: "release-2" },
             components: {
                 "nim-llm": { targetRevision: "nim-v2", healthTimeoutSeconds: 9000 },
-                "hubble-timescape": { kustomize: { patches: [{ target: { kind: "Service", name: "hubble-timescape-ui" }, patch: "- op: replace\n  path: /spec/loadBalancerIP\n  value: 10.0.9.9\n" }] } },
+                "hubble-timescape": { helm: { values: { "hubble-timescape": { ui: { service: { loadBalancerIP: "10.0.9.9" } } } } } },
                 "splunk-otel": { helm: { values: { clusterName: "ai-pod-1" } } },
             },
         });

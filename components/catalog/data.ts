@@ -19,6 +19,7 @@ export const catalog: readonly CatalogComponent[] = [
         holdsData: false, syncOptions: [],
         writes: ["Secret"],
         shipsCrds: false,
+        content: "directory",
     },
     {
         // Cluster-scoped objects only; a destination namespace keeps the AppProject's destination list exact.
@@ -28,6 +29,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 30 * min, estimateSeconds: 120, holdsData: false, syncOptions: [],
         writes: ["config.openshift.io/ImageDigestMirrorSet", "config.openshift.io/ImageTagMirrorSet"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "sealed-secrets-controller", tier: 1, declaredWave: -8, namespace: "sealed-secrets",
@@ -36,6 +38,8 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition"],
         shipsCrds: true,
+        content: "helm",
+        provides: ["bitnami.com/SealedSecret"],
     },
     {
         name: "platform-catalogsources", tier: 1, declaredWave: -5, namespace: "openshift-marketplace",
@@ -44,6 +48,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 15 * min, estimateSeconds: 150, holdsData: false, syncOptions: [],
         writes: ["operators.coreos.com/CatalogSource"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "sealed-secrets", tier: 1, declaredWave: -5, namespace: "sealed-secrets", path: "apps/sealed-secrets",
@@ -52,6 +57,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
         writes: ["bitnami.com/SealedSecret"],
         shipsCrds: false,
+        content: "directory",
     },
     {
         name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, namespace: "nim", path: "apps/sealed-secrets-gpu",
@@ -60,6 +66,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "bitnami.com/SealedSecret"],
         shipsCrds: false,
+        content: "directory",
     },
     {
         name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator",
@@ -68,6 +75,8 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 180, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "ServiceAccount", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "batch/Job"],
         shipsCrds: false,
+        content: "kustomize",
+        provides: ["nfd.openshift.io/NodeFeatureDiscovery"],
     },
     {
         name: "hubble-timescape-scc", tier: 2, declaredWave: -2, namespace: "hubble-timescape", path: "apps/hubble-timescape-scc",
@@ -76,6 +85,7 @@ export const catalog: readonly CatalogComponent[] = [
         holdsData: false, syncOptions: [],
         writes: ["security.openshift.io/SecurityContextConstraints", "rbac.authorization.k8s.io/ClusterRole"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "gpu-operator", tier: 3, declaredWave: -2, namespace: "nvidia-gpu-operator", path: "apps/gpu-operator",
@@ -85,6 +95,8 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 240, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription"],
         shipsCrds: false,
+        content: "kustomize",
+        provides: ["nvidia.com/ClusterPolicy"],
     },
     {
         name: "lvms-operator", tier: 1, declaredWave: -1, namespace: "openshift-storage", path: "apps/lvms-operator",
@@ -93,6 +105,8 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 420, holdsData: true, syncOptions: [ns, crdFromOperator],
         writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "lvm.topolvm.io/LVMCluster"],
         shipsCrds: false,
+        content: "kustomize",
+        provides: ["lvm.topolvm.io/LVMCluster"],
     },
     {
         name: "tetragon-catalogsource", tier: 2, declaredWave: -1, namespace: "openshift-marketplace",
@@ -101,6 +115,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 10 * min, estimateSeconds: 90, holdsData: false, syncOptions: [],
         writes: ["operators.coreos.com/CatalogSource"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "clickhouse-operator", tier: 2, declaredWave: -1, namespace: "clickhouse-operator",
@@ -109,6 +124,8 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 10 * min, estimateSeconds: 120, holdsData: true, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "ConfigMap", "Secret", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition"],
         shipsCrds: true,
+        content: "helm",
+        provides: ["clickhouse.altinity.com/ClickHouseInstallation"],
     },
     {
         // The seed puts tetragon in wave -1 with its own CatalogSource, so Argo CD applies both together and the
@@ -119,6 +136,8 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 240, holdsData: false, syncOptions: [ns, crdFromOperator],
         writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "ConfigMap", "cilium.io/TracingPolicy"],
         shipsCrds: false,
+        content: "kustomize",
+        provides: ["cilium.io/TracingPolicy"],
     },
     {
         name: "cilium-config", tier: 2, declaredWave: -1, namespace: "cilium", path: "apps/cilium-config",
@@ -127,6 +146,7 @@ export const catalog: readonly CatalogComponent[] = [
         precondition: "Cilium CNI installed at Day 1 (isovalent-cilium-ee Helm)",
         writes: ["ConfigMap"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "hubble-timescape", tier: 2, declaredWave: 0, namespace: "hubble-timescape",
@@ -136,6 +156,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 30 * min, estimateSeconds: 360, holdsData: true, syncOptions: [ns, crdFromOperator],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "apps/StatefulSet", "Service", "ConfigMap", "Secret", "route.openshift.io/Route", "rbac.authorization.k8s.io/RoleBinding", "batch/CronJob", "clickhouse.altinity.com/ClickHouseInstallation"],
         shipsCrds: false,
+        content: "helm",
     },
     {
         name: "nfd-instance", tier: 3, declaredWave: 0, namespace: "openshift-nfd", path: "apps/nfd-instance",
@@ -144,6 +165,7 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 120, holdsData: false, syncOptions: [crdFromOperator],
         writes: ["nfd.openshift.io/NodeFeatureDiscovery"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "vector-exporter", tier: 2, declaredWave: 1, namespace: "hubble-timescape", path: "apps/vector-exporter",
@@ -152,6 +174,7 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 90, holdsData: false, syncOptions: [],
         writes: ["ServiceAccount", "apps/DaemonSet", "ConfigMap", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],
         shipsCrds: false,
+        content: "helm",
     },
     {
         name: "gpu-cluster-policy", tier: 3, declaredWave: 1, namespace: "nvidia-gpu-operator",
@@ -165,6 +188,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 60 * min, estimateSeconds: 900, holdsData: false, syncOptions: [crdFromOperator],
         writes: ["nvidia.com/ClusterPolicy"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "nim-operator", tier: 3, declaredWave: 1, namespace: "nim-operator", path: "apps/nim-operator",
@@ -177,6 +201,8 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 150, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "Service", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "apiextensions.k8s.io/CustomResourceDefinition", "admissionregistration.k8s.io/ValidatingWebhookConfiguration", "cert-manager.io/Certificate", "cert-manager.io/Issuer"],
         shipsCrds: true,
+        content: "helm",
+        provides: ["apps.nvidia.com/NIMCache", "apps.nvidia.com/NIMService"],
     },
     {
         name: "splunk-otel", tier: 4, declaredWave: 1, namespace: "splunk-otel", path: "apps/splunk-otel",
@@ -185,6 +211,7 @@ export const catalog: readonly CatalogComponent[] = [
         estimateSeconds: 120, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/DaemonSet", "apps/Deployment", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "security.openshift.io/SecurityContextConstraints"],
         shipsCrds: false,
+        content: "helm",
     },
     {
         name: "intersight-otel", tier: 4, declaredWave: 1, namespace: "intersight-otel", path: "apps/intersight-otel",
@@ -193,6 +220,7 @@ export const catalog: readonly CatalogComponent[] = [
         holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],
         shipsCrds: false,
+        content: "helm",
     },
     {
         // The model download, split out of nim-llm so that it overlaps the driver build: a CPU-only Job
@@ -208,6 +236,7 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 90 * min, estimateSeconds: 21 * min, holdsData: true, syncOptions: [],
         writes: ["apps.nvidia.com/NIMCache"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "nim-llm", tier: 3, declaredWave: 3, namespace: "nim", path: "apps/nim-llm",
@@ -218,13 +247,15 @@ export const catalog: readonly CatalogComponent[] = [
         healthTimeoutSeconds: 30 * min, estimateSeconds: 90, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "apps.nvidia.com/NIMService"],
         shipsCrds: false,
+        content: "kustomize",
     },
     {
         name: "splunk-reporter", tier: 4, declaredWave: 2, namespace: "splunk-otel", path: "apps/splunk-reporter",
         deploys: "Splunk Dashboard updater CronJob", dependsOn: ["splunk-otel", "sealed-secrets"], gpuOnly: false,
         ready: "CronJob exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15, holdsData: false, syncOptions: [],
-        writes: ["ServiceAccount", "ConfigMap", "batch/CronJob"],
+        writes: ["ServiceAccount", "batch/CronJob"],
         shipsCrds: false,
+        content: "kustomize",
     },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The platform's secrets: each is one top-level secure config key (`pulumi config set --secret <key>`), sealed
- * into one SealedSecret in the seed's `apps/sealed-secrets/<app>/` layout.
+ * into one SealedSecret at `apps/<sealedBy>/<app>/<name>.yaml`, read by the Application that delivers it.
  */
 export interface PlatformSecret {
     /** The config key, without the project namespace. */
@@ -10,7 +10,7 @@ export interface PlatformSecret {
     readonly neededBy: readonly string[];
     /** The Application that applies the SealedSecret. */
     readonly sealedBy: string;
-    /** Folder under `apps/sealed-secrets/` (the seed's layout), named after the consuming app. */
+    /** Sub-folder of the delivering Application's folder (`apps/<sealedBy>/<app>/`), named after the consuming app. */
     readonly app: string;
     /** The Secret the controller unseals into: strict scope, so sealed for exactly this namespace and name. */
     readonly namespace: string;

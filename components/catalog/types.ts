@@ -47,4 +47,12 @@ export interface CatalogComponent {
     readonly writes: readonly string[];
     /** Its chart ships CRDs: cascade-deleting it would delete every object of those kinds, so no finalizer by default. */
     readonly shipsCrds: boolean;
+    /**
+     * What its folder in this repository is, which decides how Argo CD renders it: a Kustomize folder, a plain
+     * directory read recursively (the sealed files), or a Helm chart (`Chart.yaml` pinning the upstream chart as
+     * a dependency, `values.yaml` beside it).
+     */
+    readonly content: "kustomize" | "directory" | "helm";
+    /** Custom kinds whose CRD it installs (its operator's, through OLM or its chart), as `group/Kind`. */
+    readonly provides?: readonly string[];
 }

@@ -1,0 +1,173 @@
+/**
+ * What the platform's content needs, read from the objects each component renders, and whether the graph gives it
+ * before the component syncs. Pure: rendering (kubectl kustomize, the charts' files) is cli/render.ts's job.
+ */
+
+export interface ContentObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+    [key: string]: unknown;
+}
+
+/** One component as rendered: its objects (Kustomize, directory) or its chart and values (Helm: not renderable offline). */
+export interface RenderedComponent {
+    readonly name: string;
+    readonly content: "kustomize" | "directory" | "helm";
+    /** The Application's destination namespace: where a namespaced object without one lands. */
+    readonly namespace?: string;
+    readonly objects: readonly { readonly object: ContentObject; readonly file: string }[];
+    readonly chart?: { readonly name: string; readonly version: string; readonly repository: string; readonly values: unknown; readonly file: string };
+}
+
+export type NeedKind = "namespace" | "crd" | "secret" | "storageClass";
+
+export interface Need {
+    readonly component: string;
+    readonly kind: NeedKind;
+    /** `ns` for a namespace, `group/Kind` for a CRD, `ns/name` for a Secret, the name of a StorageClass. */
+    readonly what: string;
+    readonly file: string;
+}
+
+/** Who provides what. `bootstrap` and `cluster` are met before any component. */
+export interface Providers {
+    readonly namespaces: ReadonlyMap<string, string>;
+    readonly crds: ReadonlyMap<string, string>;
+    readonly secrets: ReadonlyMap<string, string>;
+    readonly storageClasses: ReadonlyMap<string, string>;
+}
+
+export const before = new Set(["bootstrap", "cluster"]);
+
+/** Kind order within a wave, as Argo CD applies (gitops-engine pkg/sync/sync_tasks.go kindOrder); unknown kinds last. */
+export const kindOrder = [
+    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
+    "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
+    "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
+    "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+];
+
+const phaseRank = (o: ContentObject) => {
+    const hook = o.metadata.annotations?.["argocd.argoproj.io/hook"];
+    return hook === "PreSync" ? 0 : hook === undefined ? 1 : hook === "Sync" ? 1 : 2;
+};
+const wave = (o: ContentObject) => Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? 0);
+const kindRank = (o: ContentObject) => {
+    const i = kindOrder.indexOf(o.kind);
+    return i < 0 ? kindOrder.length : i;
+};
+
+/** Objects in the order Argo CD applies them: phase (PreSync, Sync, PostSync), sync wave, kind, name. */
+export function applyOrder<T extends { object: ContentObject }>(objects: readonly T[]): T[] {
+    return [...objects].sort((a, b) => phaseRank(a.object) - phaseRank(b.object) || wave(a.object) - wave(b.object)
+        || kindRank(a.object) - kindRank(b.object) || a.object.kind.localeCompare(b.object.kind) || a.object.metadata.name.localeCompare(b.object.metadata.name));
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "");
+
+/** API groups the cluster serves without any component: Kubernetes' own and OpenShift's. */
+const clusterGroups = new Set([
+    "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
+    "scheduling.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io",
+    "config.openshift.io", "security.openshift.io", "route.openshift.io", "operators.coreos.com", "console.openshift.io",
+    "monitoring.coreos.com", "machineconfiguration.openshift.io", "image.openshift.io",
+]);
+
+/** Names of Secrets an object refers to, wherever Kubernetes or the platform's operators take one. */
+function secretNames(value: unknown, out: Set<string>): void {
+    if (Array.isArray(value)) {
+        for (const v of value) secretNames(v, out);
+        return;
+    }
+    if (!value || typeof value !== "object") return;
+    const o = value as Record<string, unknown>;
+    const name = (x: unknown) => (x && typeof x === "object" && typeof (x as { name?: unknown }).name === "string" ? (x as { name: string }).name : undefined);
+    for (const [k, v] of Object.entries(o)) {
+        if ((k === "secretKeyRef" || k === "secretRef") && name(v)) out.add(name(v)!);
+        else if (k === "imagePullSecrets" && Array.isArray(v)) v.forEach((x) => name(x) && out.add(name(x)!));
+        else if (k === "secret" && v && typeof v === "object" && typeof (v as { secretName?: unknown }).secretName === "string") out.add((v as { secretName: string }).secretName);
+        // NIMService/NIMCache (apps.nvidia.com): authSecret, pullSecret, image.pullSecrets; charts: existingSecret.
+        else if ((k === "authSecret" || k === "pullSecret" || k === "existingSecret") && typeof v === "string" && v !== "") out.add(v);
+        else if (k === "pullSecrets" && Array.isArray(v)) v.forEach((x) => (typeof x === "string" ? out.add(x) : name(x) && out.add(name(x)!)));
+        // A chart's "use this Secret" switch (splunk-otel-collector: secret.create false, secret.name).
+        else if (k === "secret" && v && typeof v === "object" && (v as { create?: unknown }).create === false && name(v)) out.add(name(v)!);
+        if (v && typeof v === "object") secretNames(v, out);
+    }
+}
+
+/** StorageClasses an object asks for (PVCs, claim templates, the NIM cache). */
+function storageClasses(value: unknown, out: Set<string>): void {
+    if (Array.isArray(value)) {
+        for (const v of value) storageClasses(v, out);
+        return;
+    }
+    if (!value || typeof value !== "object") return;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if ((k === "storageClassName" || k === "storageClass") && typeof v === "string" && v !== "") out.add(v);
+        else if (v && typeof v === "object") storageClasses(v, out);
+    }
+}
+
+/** What one rendered component needs: namespaces it writes to, custom kinds it creates, Secrets and StorageClasses it uses. */
+export function needsOf(rc: RenderedComponent, namespaced: (apiVersion: string, kind: string) => boolean): Need[] {
+    const needs: Need[] = [];
+    const add = (kind: NeedKind, what: string, file: string) => {
+        if (!needs.some((n) => n.kind === kind && n.what === what)) needs.push({ component: rc.name, kind, what, file });
+    };
+    for (const { object: o, file } of rc.objects) {
+        const ns = namespaced(o.apiVersion, o.kind) ? o.metadata.namespace ?? rc.namespace : undefined;
+        if (ns) add("namespace", ns, file);
+        const group = groupOf(o.apiVersion);
+        if (!clusterGroups.has(group)) add("crd", `${group}/${o.kind}`, file);
+        const secrets = new Set<string>();
+        secretNames(o, secrets);
+        for (const s of secrets) if (ns) add("secret", `${ns}/${s}`, file);
+        const classes = new Set<string>();
+        storageClasses(o, classes);
+        for (const c of classes) add("storageClass", c, file);
+    }
+    if (rc.chart && rc.namespace) {
+        add("namespace", rc.namespace, rc.chart.file);
+        const secrets = new Set<string>();
+        secretNames(rc.chart.values, secrets);
+        for (const s of secrets) add("secret", `${rc.namespace}/${s}`, rc.chart.file);
+        const classes = new Set<string>();
+        storageClasses(rc.chart.values, classes);
+        for (const c of classes) add("storageClass", c, rc.chart.file);
+    }
+    return needs;
+}
+
+/** Secrets a component renders itself (a Secret object, or a SealedSecret that unseals into one). */
+export function deliveredSecrets(rc: RenderedComponent): string[] {
+    return rc.objects.filter(({ object: o }) => o.kind === "Secret" || o.kind === "SealedSecret")
+        .map(({ object: o }) => `${o.metadata.namespace ?? rc.namespace}/${o.metadata.name}`);
+}
+
+const noun: Record<NeedKind, string> = { namespace: "namespace", crd: "the CRD of", secret: "Secret", storageClass: "StorageClass" };
+
+/**
+ * Every need must be met by the component itself, the bootstrap or the cluster, or a component upstream in the
+ * graph; otherwise one line naming both components and the dependsOn to add (or that nothing provides it).
+ */
+export function checkNeeds(needs: readonly Need[], providers: Providers, upstream: (component: string) => ReadonlySet<string>, keyOf: (component: string) => string): string[] {
+    const problems: string[] = [];
+    const table: Record<NeedKind, ReadonlyMap<string, string>> = {
+        namespace: providers.namespaces, crd: providers.crds, secret: providers.secrets, storageClass: providers.storageClasses,
+    };
+    for (const n of needs) {
+        if (n.kind === "crd" && clusterGroups.has(n.what.split("/")[0])) continue;
+        const by = table[n.kind].get(n.what);
+        if (by === undefined) {
+            problems.push(`${n.file}: ${n.component} needs ${noun[n.kind]} ${n.what}, which no component, nor the bootstrap, provides; ` +
+                (n.kind === "secret" ? "add it to the catalog's platform secrets or deliver it in the component" : "add the component that provides it"));
+            continue;
+        }
+        if (by === n.component || before.has(by) || upstream(n.component).has(by)) continue;
+        problems.push(`${n.file}: ${n.component} needs ${noun[n.kind]} ${n.what}, which ${by} provides, but ${n.component} does not depend on ${by}; ` +
+            `add ${JSON.stringify(by)} to ${keyOf(n.component)}.dependsOn`);
+    }
+    return problems;
+}
