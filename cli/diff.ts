@@ -35,11 +35,30 @@ export function readSnapshot(dir: string): PlanSnapshot {
             manifests.set(`${obj.kind ?? "?"}${patch}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? f}`, text);
         }
     }
+    // The rendered content: per component, each object keyed by kind/namespace/name (positions are not identity).
+    const rendered = new Map<string, Map<string, string>>();
+    const rdir = path.join(dir, "rendered");
+    if (existsSync(rdir)) {
+        for (const component of readdirSync(rdir).sort()) {
+            const objects = new Map<string, string>();
+            for (const f of readdirSync(path.join(rdir, component)).sort()) {
+                const text = readFileSync(path.join(rdir, component, f), "utf8");
+                if (f === "chart.yaml") {
+                    objects.set("chart", text);
+                    continue;
+                }
+                const obj = parseYaml(text) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+                objects.set(`${obj.kind ?? "?"}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? f}`, text);
+            }
+            rendered.set(component, objects);
+        }
+    }
     const summaryFile = path.join(dir, "plan.json");
     const graphFile = path.join(dir, "graph.mmd");
     return {
         ...(existsSync(summaryFile) ? { summary: JSON.parse(readFileSync(summaryFile, "utf8")) as PlanSummary } : {}),
         manifests,
+        ...(rendered.size > 0 ? { rendered } : {}),
         ...(existsSync(graphFile) ? { graph: readFileSync(graphFile, "utf8") } : {}),
     };
 }

@@ -6,6 +6,8 @@ export interface PlanSnapshot {
     readonly summary?: PlanSummary;
     /** Manifests by object key (`Application/openshift-gitops/nim-llm`), YAML text. */
     readonly manifests: ReadonlyMap<string, string>;
+    /** What each component renders (Kustomize and directory objects, or its chart and values), by object key. */
+    readonly rendered?: ReadonlyMap<string, ReadonlyMap<string, string>>;
     readonly graph?: string;
     /** Why this side has no plan (the stack is new, or its config failed). */
     readonly missing?: string;
@@ -33,6 +35,24 @@ function componentApps(manifests: ReadonlyMap<string, string>): Map<string, stri
     for (const [key, text] of manifests) {
         const name = /saif\.io\/component: (\S+)/.exec(text)?.[1];
         if (key.startsWith("Application/") && name) out.set(name, key);
+    }
+    return out;
+}
+
+/** The object diffs of the components both sides render (a side without rendered content compares nothing). */
+function renderedChanges(before?: ReadonlyMap<string, ReadonlyMap<string, string>>, after?: ReadonlyMap<string, ReadonlyMap<string, string>>): { title: string; text: string }[] {
+    if (!before || !after) return [];
+    const out: { title: string; text: string }[] = [];
+    for (const [component, objects] of after) {
+        const old = before.get(component);
+        if (!old) continue;
+        for (const key of [...new Set([...old.keys(), ...objects.keys()])].sort()) {
+            const a = old.get(key) ?? "";
+            const b = objects.get(key) ?? "";
+            if (a === b) continue;
+            const what = !old.has(key) ? " (added)" : !objects.has(key) ? " (removed)" : "";
+            out.push({ title: `\`${component}\`: ${key === "chart" ? "chart and values" : `\`${key}\``}${what}`, text: unified(`${component}-${key}`, a, b) });
+        }
     }
     return out;
 }
@@ -80,7 +100,7 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         return plus.length + minus.length > 0 ? [{ name: c.name, plus, minus }] : [];
     });
     const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length +
-        moved.length + rewired.length === 0 && b?.modelCache === a.modelCache;
+        moved.length + rewired.length === 0 && b?.modelCache === a.modelCache && renderedChanges(before.rendered, after.rendered).length === 0;
     if (nothing && !before.missing) {
         out.push(`No changes: ${a.components.length} components, same order, same objects.`);
         return out.join("\n\n");
@@ -109,6 +129,11 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     ];
     if (diffs.length > 0) {
         out.push("### Diffs", diffs.map((d) => `<details><summary>${d.title}</summary>\n\n${fence("diff", d.text)}\n\n</details>`).join("\n"));
+    }
+    // What changes on the cluster: a values or manifest edit under apps/ shows as the object diff it causes.
+    const renderedDiffs = renderedChanges(before.rendered, after.rendered);
+    if (renderedDiffs.length > 0) {
+        out.push("### Rendered objects (what Argo CD applies)", renderedDiffs.map((d) => `<details><summary>${d.title}</summary>\n\n${fence("diff", d.text)}\n\n</details>`).join("\n"));
     }
     if (rewired.length > 0) {
         out.push("### Dependency changes (Pulumi dependsOn gates)", "| component | added | removed |\n|---|---|---|\n" +

@@ -3,6 +3,7 @@ import { checkKeyPair } from "../lib/certs";
 import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
 import { closestName, findCycle, unknownDependencies } from "../lib/graph";
 import { gateValueProblem } from "../lib/gates";
+import { idmsPatches } from "../lib/mirrors";
 import { clusterPolicyPatches, GpuDriverConfig, knownModelSizesGiB, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
@@ -207,6 +208,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             };
         }
         if (name === "nim-llm") return { patches: nimServicePatches(serving) };
+        // The platform's mirrors from the stack's mirror registry (the base sets in apps/platform-idms are empty).
+        if (name === "platform-idms" && parsed.mirror?.registry) return { patches: idmsPatches(parsed.mirror.registry) };
         // Precompiled: no build per node (NVIDIA maintainers: the stack is ready 3-5 min after a reboot).
         if (name === "gpu-cluster-policy") return { patches: clusterPolicyPatches(gpuDriver), ...(gpuDriver.precompiled ? { estimateSeconds: 240 } : {}) };
         return undefined;

@@ -55,6 +55,19 @@ describe("the platform's content in apps/, rendered and checked offline", functi
         for (const w of componentWrites(config)) assert.ok(w.kind.resource.length > 0);
     });
 
+    it("fills platform-idms from the stack's mirror registry, for every registry the platform pulls from", () => {
+        const config = parseClusterConfig(stackRaw("ai-pod-1", { mirror: { registry: "mirror.lab:5000", gitopsCatalogImage: "mirror.lab:5000/redhat/redhat-operator-index:v4.18" } }));
+        const idms = renderStack(root, config).find((r) => r.name === "platform-idms")!.objects.map(({ object }) => object);
+        assert.equal(idms.length, 2);
+        for (const o of idms) assert.deepEqual(schemaErrors(schemas, o), []);
+        const digest = (idms.find((o) => o.kind === "ImageDigestMirrorSet")!.spec as { imageDigestMirrors: { source: string; mirrors: string[] }[] }).imageDigestMirrors;
+        assert.deepEqual(digest.find((m) => m.source === "nvcr.io"), { source: "nvcr.io", mirrors: ["mirror.lab:5000/nvcr"] });
+        assert.deepEqual(digest.map((m) => m.source), ["registry.redhat.io", "registry.access.redhat.com", "quay.io", "nvcr.io", "ghcr.io", "docker.io", "registry.k8s.io"]);
+        // Without a mirror, the sets stay empty (a connected cluster pulls directly).
+        const plain = renderStack(root, parseClusterConfig(stackRaw("ai-pod-1"))).find((r) => r.name === "platform-idms")!;
+        assert.deepEqual((plain.objects[0].object.spec as { imageDigestMirrors: unknown[] }).imageDigestMirrors, []);
+    });
+
     it("orders each component's objects as Argo CD applies them: phase, sync wave, kind", () => {
         const config = parseClusterConfig(stackRaw("ai-pod-1"));
         const nfd = renderStack(root, config).find((r) => r.name === "nfd-operator")!;

@@ -109,6 +109,13 @@ describe("plan:diff", () => {
         // The NIMService follows the new cache name.
         assert.match(report, /\| `nim-cache` \| changed/);
         assert.match(report, /\| `nim-llm` \| changed/);
+        // And the PR shows the objects Argo CD will apply: the old cache goes, the new one comes, the service moves.
+        if (base.rendered) {
+            assert.match(report, /### Rendered objects \(what Argo CD applies\)/);
+            assert.match(report, /`nim-cache`: `NIMCache\/nim\/llama-3-2-1b-instruct-[0-9a-f]{8}` \(added\)/);
+            assert.match(report, /`nim-cache`: `NIMCache\/nim\/llama-3-2-1b-instruct-[0-9a-f]{8}` \(removed\)/);
+            assert.match(report, /`nim-llm`: `NIMService\/nim\/nim-llm`[\s\S]*-\s+tag: 1\.12\.0\n\+\s+tag: 1\.13\.0/);
+        }
         const gpus = await snap(fixture({ "saif-platform:serving": { gpuProduct: "h100", gpus: 2 } }, "m2.yaml"), "m2");
         assert.ok(!diffReport("ai-pod-1", base, gpus).includes("### Model cache"), "more GPUs keep the cache");
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -68,6 +68,17 @@ describe("plan --out (the offline plan's files)", () => {
         assert.equal(key.newState.inputs.stringData, "[secret]");
         assert.ok(key.newState.protect && key.newState.retainOnDelete);
         assert.equal(preview.changeSummary.create + preview.changeSummary.read, preview.steps.length);
+    });
+
+    it("writes the rendered content beside the plan: a folder per component, objects in apply order, charts listed", function () {
+        const dir = path.join(out, "rendered");
+        if (!existsSync(dir)) this.skip();
+        const components = readdirSync(dir).sort();
+        assert.ok(components.includes("nim-cache") && components.includes("splunk-otel"));
+        assert.deepEqual(readdirSync(path.join(dir, "lvms-operator")), ["001-operatorgroup-openshift-storage-openshift-storage-operatorgroup.yaml",
+            "002-subscription-openshift-storage-lvms-operator.yaml", "003-lvmcluster-openshift-storage-lvmcluster.yaml"]);
+        const chart = parseYaml(readFileSync(path.join(dir, "splunk-otel", "chart.yaml"), "utf8")) as { chart: string; version: string };
+        assert.deepEqual([chart.chart, chart.version], ["splunk-otel-collector", "0.130.0"]);
     });
 
     it("writes one manifest per Kubernetes object, numbered so that every dependency sorts first", () => {

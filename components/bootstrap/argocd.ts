@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { controllerServiceAccount, marketplace, renderArgoCdInstance, renderSubscription } from "../../lib/argocdInstance";
 import { healthChecksAsArgoCdCm } from "../../lib/health";
+import { bootstrapSources, mirrorsFor } from "../../lib/mirrors";
 import type { PolicyRule } from "../../lib/rights";
 import type { ClusterConfig } from "../../stacks/types";
 
@@ -66,10 +67,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 kind: "ImageDigestMirrorSet",
                 metadata: { name: "saif-bootstrap-mirror" },
                 spec: {
-                    imageDigestMirrors: ["registry.redhat.io", "registry.access.redhat.com", "quay.io"].map((s) => ({
-                        source: s,
-                        mirrors: [`${config.mirror!.registry}/${s.split(".")[0]}`],
-                    })),
+                    imageDigestMirrors: mirrorsFor(config.mirror.registry, bootstrapSources),
                 },
             }, parent));
             source = "saif-bootstrap-gitops-catalog";
