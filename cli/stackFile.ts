@@ -1,13 +1,16 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { closestName } from "../lib/graph";
 import { ConfigProblems } from "../lib/problems";
 import { secretConfigKeys } from "../stacks/parse";
 import { project, qualified } from "../stacks/types";
 
 /** A stack's config as `pulumi` would hand it to the program, for running offline. */
 export interface StackInput {
+    /** The other stacks beside it. */
+    readonly otherStacks?: readonly string[];
     readonly stack: string;
     /** Values by full key; structured values decoded. Secret values are real ones from --values, or stand-ins. */
     readonly values: Record<string, unknown>;
@@ -38,28 +41,70 @@ export function projectDefaults(dir: string): Record<string, unknown> {
         .map(([key, decl]) => [qualified(key), decl.default]));
 }
 
-/** Parse a YAML file; a syntax error is one line naming the file and the place. */
-function readYaml(file: string, what: string): unknown {
-    try {
-        return parseYaml(readFileSync(file, "utf8")) ?? {};
-    } catch (e) {
-        if (e instanceof YAMLParseError) {
-            const at = e.linePos?.[0] ? ` line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
-            throw new ConfigProblems([`${file}:${at}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}; fix the YAML of ${what}`]);
-        }
-        throw e;
+/** A file the user named must be a readable file: one line otherwise, before anything runs. */
+export function checkInputFile(flag: string, file: string): void {
+    if (!existsSync(file)) throw new ConfigProblems([`${flag} ${file}: no such file`]);
+    if (statSync(file).isDirectory()) throw new ConfigProblems([`${flag} ${file}: is a folder; give a file`]);
+}
+
+/**
+ * Parse a YAML file; a syntax error is one line naming the file and the place, and every duplicate key is one line
+ * naming the key's path and line (the yaml package's own check names only the place, and costs quadratic time in
+ * a map's size: keys are collected here in one pass instead).
+ */
+export function readYaml(file: string, what: string): unknown {
+    const text = readFileSync(file, "utf8");
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+    const first = doc.errors[0];
+    if (first) {
+        const at = first.linePos?.[0] ? ` line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
+        throw new ConfigProblems([`${file}:${at}: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}; fix the YAML of ${what}`]);
     }
+    const duplicates: string[] = [];
+    const walk = (node: unknown, at: string) => {
+        if (isMap(node)) {
+            const seen = new Set<string>();
+            for (const item of node.items) {
+                const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+                const here = at ? `${at}.${key}` : key;
+                if (seen.has(key)) {
+                    const line = isScalar(item.key) && item.key.range ? lines.linePos(item.key.range[0]).line : undefined;
+                    duplicates.push(`${file}:${line ? ` line ${line}:` : ""} ${here} is set twice; keep one (YAML keeps only the last, silently)`);
+                }
+                seen.add(key);
+                walk(item.value, here);
+            }
+        } else if (isSeq(node)) {
+            node.items.forEach((item, i) => walk(item, `${at}[${i}]`));
+        }
+    };
+    walk(doc.contents, "");
+    if (duplicates.length > 0) throw new ConfigProblems(duplicates);
+    return doc.toJS() ?? {};
 }
 
 /** Read `Pulumi.<stack>.yaml` (or --config) and a --values file into what the program would receive. */
 export function loadStack(dir: string, stack: string, configFile?: string, valuesFile?: string): StackInput {
     const file = configFile ?? path.join(dir, `Pulumi.${stack}.yaml`);
-    if (!existsSync(file)) {
+    if (configFile) checkInputFile("--config", configFile);
+    else if (!existsSync(file)) {
         throw new ConfigProblems([`--stack ${stack}: no ${path.relative(process.cwd(), file) || file}; stacks here: ${stackNames(dir).join(", ")}`]);
     }
+    if (valuesFile) checkInputFile("--values", valuesFile);
     const doc = readYaml(file, "a stack file");
     const declared = projectDefaults(dir);
-    if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigProblems([`${file}: expected a mapping with a config: section`]);
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new ConfigProblems([`${file}: expected a mapping with a config: section`]);
+    // A stack file's sections (pulumi/pulumi sdk/go/common/workspace ProjectStack): anything else is ignored by the
+    // CLI, so a misspelt "confg:" would silently drop the whole config.
+    const sections = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+    const unknown = Object.keys(doc).filter((k) => !sections.includes(k));
+    if (unknown.length > 0) {
+        throw new ConfigProblems(unknown.map((k) => {
+            const near = closestName(k, sections);
+            return `${file}: ${k}: is not a section of a stack file; ${near ? `did you mean ${near}:?` : `the sections are ${sections.join(", ")}`}`;
+        }));
+    }
     const config = (doc as { config?: Record<string, unknown> }).config ?? {};
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
@@ -78,7 +123,6 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
     // As the CLI does: a declared key the stack does not set takes its default from Pulumi.yaml.
     for (const [key, value] of Object.entries(declared)) if (values[key] === undefined) values[key] = value;
     if (valuesFile) {
-        if (!existsSync(valuesFile)) throw new ConfigProblems([`--values ${valuesFile}: no such file`]);
         const given = readYaml(valuesFile, "a values file");
         if (typeof given !== "object" || Array.isArray(given)) {
             throw new ConfigProblems([`--values ${valuesFile}: expected a mapping of secret keys (${project}:ngcApiKey) to values`]);
@@ -95,32 +139,37 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
                 problems.push(`--values ${valuesFile}: ${k} must be a string`);
                 continue;
             }
+            const problem = secretValueProblem(bare, v);
+            if (problem) {
+                problems.push(`--values ${valuesFile}: ${k} ${problem}`);
+                continue;
+            }
             values[key] = v;
             secretKeys.add(key);
             standIns.delete(key);
         }
         if (problems.length > 0) throw new ConfigProblems(problems);
     }
-    // Offline, every secret not given is a stand-in, so the program runs as if `pulumi config set --secret` had been done.
-    for (const bare of secretConfigKeys) {
-        const key = `${project}:${bare}`;
-        if (values[key] !== undefined || !needsStandIn(bare, values)) continue;
-        values[key] = standIn(stack, bare);
-        secretKeys.add(key);
-        standIns.add(key);
-    }
-    return { stack, values, secretKeys, standIns };
+    // A stand-in only for what the stack holds encrypted (`secure:`, above): a secret the stack does not hold is
+    // missing for `pulumi up` too, and the config check names it with the command that sets it.
+    return { stack, values, secretKeys, standIns, otherStacks: existsSync(dir) ? stackNames(dir).filter((s) => s !== stack) : [] };
 }
 
-/** Bootstrap secrets that the config does not call for stay unset, so their absence is what the program sees. */
-function needsStandIn(bare: string, values: Record<string, unknown>): boolean {
-    const obj = (k: string) => (values[`${project}:${k}`] ?? {}) as Record<string, unknown>;
-    switch (bare) {
-        case "kubeconfig": return !obj("kubernetes").context;
-        case "githubToken": return obj("gitops").access === "deployKey" || !!obj("secretDelivery").commitSealed || !!obj("secretDelivery").githubEnvironment;
-        case "repoToken": return obj("gitops").access === "token";
-        case "sealingKey":
-        case "sealingCert": return obj("sealedSecrets").keySource === "config";
-        default: return true;
+/** What is wrong with a secret's value, as `--values` or `seal` takes it. */
+export function secretValueProblem(bare: string, value: string): string | undefined {
+    if (value.trim() === "") return "is empty; give the secret's value";
+    if (bare === "registryPullSecret") {
+        // A kubernetes.io/dockerconfigjson Secret's .dockerconfigjson: {"auths": {"<registry>": {...}}}.
+        let doc: unknown;
+        try {
+            doc = JSON.parse(value);
+        } catch {
+            return "is not a .dockerconfigjson document (JSON with auths); give the file oc registry login or podman login writes";
+        }
+        const auths = (doc as { auths?: unknown } | null)?.auths;
+        if (!auths || typeof auths !== "object" || Array.isArray(auths) || Object.keys(auths).length === 0) {
+            return "is not a .dockerconfigjson document: it has no auths mapping of registries";
+        }
     }
+    return undefined;
 }

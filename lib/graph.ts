@@ -35,6 +35,21 @@ export function unknownDependencies(nodes: readonly GraphNode[]): UnknownDepende
  * One cycle, as the list of names along it with the first repeated at the end (`a -> b -> a`), or undefined.
  * Iterative DFS, so ten thousand components in one chain do not overflow the stack. Unknown names are skipped.
  */
+/**
+ * Every cycle that does not share a component with one already found: each one found, its components are set
+ * aside and the search goes on, so two separate cycles are two answers. At most `max`.
+ */
+export function findCycles(nodes: readonly GraphNode[], max = 20): string[][] {
+    const out: string[][] = [];
+    let rest = nodes;
+    for (let cycle = findCycle(rest); cycle && out.length < max; cycle = findCycle(rest)) {
+        out.push(cycle);
+        const gone = new Set(cycle);
+        rest = rest.filter((n) => !gone.has(n.name));
+    }
+    return out;
+}
+
 export function findCycle(nodes: readonly GraphNode[]): string[] | undefined {
     const byName = new Map(nodes.map((n) => [n.name, n]));
     const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = done

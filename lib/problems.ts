@@ -8,7 +8,8 @@ export class ConfigProblems extends Error {
 
 /** A value as the user wrote it, for an error line. */
 export function show(value: unknown): string {
-    if (typeof value === "string") return JSON.stringify(value);
+    // Echoed values are cut to a readable length: a line names the key and what to do, not a whole document.
+    if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
     if (value === undefined) return "nothing";
     const json = JSON.stringify(value);
     return json.length > 60 ? `${json.slice(0, 57)}...` : json;

@@ -29,7 +29,8 @@ export const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (ke
 /** The raw stack config as the runtime holds it. */
 export function rawConfig(): RawConfig {
     const values = pulumi.runtime.allConfig();
-    return { values, secretKeys: new Set(Object.keys(values).filter((k) => isConfigSecret(k))) };
+    // The stack's name is the file's (Pulumi.<stack>.yaml): its cluster must be the same one.
+    return { values, secretKeys: new Set(Object.keys(values).filter((k) => isConfigSecret(k))), stack: pulumi.getStack() };
 }
 
 /**

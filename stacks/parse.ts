@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { checkKeyPair } from "../lib/certs";
 import { catalog, CatalogComponent, platformSecrets } from "../components/catalog";
-import { closestName, findCycle, unknownDependencies } from "../lib/graph";
+import { closestName, findCycles, unknownDependencies } from "../lib/graph";
 import { gateValueProblem } from "../lib/gates";
 import { idmsPatches } from "../lib/mirrors";
 import { clusterPolicyPatches, GpuDriverConfig, knownModelSizesGiB, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
+import { patchProblems } from "../lib/patches";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
@@ -18,6 +19,10 @@ export interface RawConfig {
     readonly secretKeys: ReadonlySet<string>;
     /** Full keys whose values are offline stand-ins (plan without --values): not checked as keys or certificates. */
     readonly standIns?: ReadonlySet<string>;
+    /** The stack's name (the file's, `Pulumi.<stack>.yaml`), when known: the cluster must be the stack's. */
+    readonly stack?: string;
+    /** The other stacks beside it (a context naming one of them would touch that cluster). */
+    readonly otherStacks?: readonly string[];
 }
 
 /** The StorageClass of the LVMCluster's one device class (vg1), made by lvms-operator. */
@@ -75,7 +80,16 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     const problems: string[] = [];
     const ours = new Map<string, unknown>();
     for (const [k, v] of Object.entries(raw.values)) {
-        if (!k.startsWith(`${project}:`)) continue;
+        if (!k.startsWith(`${project}:`)) {
+            const [namespace, ...rest] = k.split(":");
+            // The engine's own settings (pulumi:tags, ...) are not the program's to judge.
+            if (namespace === "pulumi") continue;
+            const key = rest.join(":");
+            const near = knownKeys.includes(key) ? key : closestName(key, knownKeys);
+            problems.push(`${k}: the program reads only ${project}:<key>, so this is ignored; ` +
+                (near ? `did you mean ${JSON.stringify(full(near))}?` : `move it under ${project}: or remove it`));
+            continue;
+        }
         const key = k.slice(project.length + 1);
         if (!knownKeys.includes(key)) {
             const near = closestName(key, knownKeys);
@@ -326,8 +340,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
                 `a component may depend only on its own or an earlier tier: move it to tier ${t} or later, or drop the dependency`);
         });
     }
-    const cycle = findCycle(enabled.map((c) => c.component));
-    if (cycle) {
+    for (const cycle of findCycles(enabled.map((c) => c.component))) {
         // Name the config entry that closes the cycle: catalog edges are acyclic, so one comes from config.
         let key = `${full("components")}`;
         for (let i = 0; i + 1 < cycle.length; i++) {
@@ -391,6 +404,34 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
                     `run: pulumi config set --secret ${s.key} <value>, or turn ${JSON.stringify(users[0])} off`);
             }
         }
+    }
+    const rotation = sealed.rotation ?? [];
+    rotation.forEach((g, i) => {
+        if (rotation.indexOf(g) !== i) problems.push(`${full("sealedSecrets")}.rotation[${i}]: ${JSON.stringify(g)} is named twice; each generation is one key, list it once`);
+    });
+    if (certManager.acmeServer !== undefined && !certManager.acmeServer.startsWith("https://")) {
+        problems.push(`${full("certManager")}.acmeServer: ${JSON.stringify(certManager.acmeServer)} is not an https URL; cert-manager talks to an ACME directory over https`);
+    }
+    const patchSets: [string, readonly { patch?: string; path?: string }[] | undefined][] = [
+        ...Object.entries(overrides).map(([name, o]): [string, readonly { patch?: string; path?: string }[] | undefined] => [keyPath(full("components"), [name]), o.kustomize?.patches]),
+        ...Object.entries(extras).map(([name, e]): [string, readonly { patch?: string; path?: string }[] | undefined] => [keyPath(full("extraComponents"), [name]), e.kustomize?.patches]),
+    ];
+    for (const [base, patches] of patchSets) {
+        (patches ?? []).forEach((p, i) => {
+            for (const problem of patchProblems(p)) {
+                problems.push(`${base}.kustomize.patches[${i}]${problem.startsWith(".") ? problem : `: ${problem}`}`);
+            }
+        });
+    }
+    // The stack file's name is the stack's, and the stack is one cluster: a file holding another cluster's name
+    // (or its kubeconfig context) would touch that cluster.
+    if (raw.stack !== undefined && parsed.cluster !== undefined && parsed.cluster !== raw.stack) {
+        problems.push(`${full("cluster")}: ${JSON.stringify(parsed.cluster)} in the stack ${JSON.stringify(raw.stack)}: this stack would touch cluster ${parsed.cluster}; ` +
+            `set cluster: ${raw.stack}, or name the stack (and its file) ${parsed.cluster}`);
+    }
+    const context = kubernetes.context;
+    if (raw.stack !== undefined && context !== undefined && context !== raw.stack && (raw.otherStacks ?? []).includes(context)) {
+        problems.push(`${full("kubernetes")}.context: ${JSON.stringify(context)} is the context of the stack ${JSON.stringify(context)}: this stack would touch that cluster; set the context of ${raw.stack}`);
     }
     if (argocd.approval === "Manual" && flavor === "openshift-gitops") {
         problems.push(`${full("argocd")}.approval: "Manual" can never pass the unattended gate on the operator's Subscription ` +

@@ -9,13 +9,12 @@ export function checkRepository(
     problems: string[],
 ): void {
     const url = gitops.repoUrl;
-    if (url && !/^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(url)) {
-        problems.push(`${full("gitops")}.repoUrl: ${show(url)} is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`);
-        return;
-    }
-    if (!url) return;
-    const ssh = !url.startsWith("https://");
-    if (access === "deployKey" && !ssh) {
+    // A malformed URL is one problem; what does not depend on the URL is still checked (every problem at once).
+    const valid = !url || /^(https:\/\/[^\s/]+\/\S+|ssh:\/\/\S+@[^\s/]+\/\S+|[\w.-]+@[\w.-]+:\S+)$/.test(url);
+    if (!valid) problems.push(`${full("gitops")}.repoUrl: ${show(url)} is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`);
+    const ssh = valid && !!url && !url.startsWith("https://");
+    const https = valid && !!url && url.startsWith("https://");
+    if (access === "deployKey" && https) {
         problems.push(`${full("gitops")}.access: "deployKey" needs an SSH URL, but repoUrl is ${show(url)}; use git@github.com:<owner>/<repo>.git, or access: token`);
     }
     if (access === "deployKey" && !gitops.github) {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { closestName } from "../lib/graph";
 import { quoteList, show } from "../lib/problems";
 
-const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "dns");
+// A DNS label: Kubernetes names, namespaces and label values allow 63 characters.
+const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "dns");
 const nonEmpty = z.string().min(1);
 const finalizer = z.enum(["none", "cascade", "foreground"]);
 
@@ -40,8 +41,8 @@ export const extraComponent = z.strictObject({
     path: nonEmpty,
     deploys: z.string().optional(),
     namespace: dnsLabel.optional(),
-    wave: z.number().int().optional(),
-    estimateSeconds: z.number().int().min(0).optional(),
+    wave: z.number().int().min(-100).max(100).optional(),
+    estimateSeconds: z.number().int().min(0).max(24 * 3600).optional(),
     gpuOnly: z.boolean().optional(),
     holdsData: z.boolean().optional(),
     syncOptions: z.array(nonEmpty).optional(),
@@ -237,7 +238,9 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                     : `${key}: ${show(input)} is below the minimum of ${String(issue.minimum)}`);
                 break;
             case "too_big":
-                lines.push(`${key}: ${show(input)} is above the maximum of ${String(issue.maximum)}`);
+                lines.push(issue.origin === "string"
+                    ? `${key}: ${show(input)} is ${String(input).length} characters; Kubernetes names and label values allow ${String(issue.maximum)}`
+                    : `${key}: ${show(input)} is above the maximum of ${String(issue.maximum)}`);
                 break;
             case "invalid_key":
                 lines.push(`${key}: ${show(issue.path[issue.path.length - 1])} is not a valid name; use a DNS label`);

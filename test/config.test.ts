@@ -182,11 +182,14 @@ describe("stack config (pure)", () => {
         }
     });
 
-    it("reports a stack file that is not valid YAML in one line", () => {
+    it("reports a stack file that is not valid YAML in one line, and a duplicate key by its name", () => {
         const file = path.join(tmpdir(), "broken-stack.yaml");
+        writeFileSync(file, "config:\n  saif-platform:cluster: [a\n");
+        assert.throws(() => loadStack(root, "ai-pod-1", file), (e: unknown) => e instanceof ConfigProblems &&
+            e.lines.length === 1 && /^.*broken-stack\.yaml: line \d+, column \d+: .+; fix the YAML of a stack file$/.test(e.lines[0]));
         writeFileSync(file, "config:\n  saif-platform:cluster: a\n  saif-platform:cluster: b\n");
         assert.throws(() => loadStack(root, "ai-pod-1", file), (e: unknown) => e instanceof ConfigProblems &&
-            e.lines.length === 1 && e.lines[0] === `${file}: line 3, column 3: Map keys must be unique; fix the YAML of a stack file`);
+            e.lines.length === 1 && e.lines[0] === `${file}: line 3: config.saif-platform:cluster is set twice; keep one (YAML keeps only the last, silently)`);
     });
 
     it("leaves a GPU-only extra component off on a cluster without GPUs, as it does Tier 3", () => {

@@ -4,18 +4,9 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 
-type Schema = Record<string, unknown>;
+import { strictify } from "../cli/validate";
 
-/** Forbid unknown fields the way the API server's strict field validation does. */
-export function strictify(schema: unknown): unknown {
-    if (Array.isArray(schema)) return schema.map(strictify);
-    if (!schema || typeof schema !== "object") return schema;
-    const s: Schema = Object.fromEntries(Object.entries(schema as Schema).map(([k, v]) => [k, strictify(v)]));
-    if (s.properties && s["x-kubernetes-preserve-unknown-fields"] !== true && s.additionalProperties === undefined) {
-        s.additionalProperties = false;
-    }
-    return s;
-}
+type Schema = Record<string, unknown>;
 
 const cache = new Map<string, ValidateFunction>();
 
