@@ -7,6 +7,7 @@ import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { buildPlan, writePlan } from "./plan";
+import { checkOutFile } from "./files";
 import { stackNames } from "./stackFile";
 
 export interface DiffFlags {
@@ -81,6 +82,21 @@ export function diffCommand(flags: DiffFlags): number {
     const problems: string[] = [];
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
     if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
+    if (flags.stack && flags["all-stacks"]) problems.push("--stack: and --all-stacks together; give one stack, or all of them");
+    if (flags.out) {
+        try {
+            checkOutFile("--out", flags.out);
+        } catch (e) {
+            if (e instanceof ConfigProblems) problems.push(...e.lines);
+            else throw e;
+        }
+    }
+    if (flags.stack && !flags["all-stacks"] && !existsSync(path.join(process.cwd(), `Pulumi.${flags.stack}.yaml`)) && flags.base) {
+        // Unknown here; the base may still have it (a removed stack is a diff too).
+        const top = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
+        const inBase = spawnSync("git", ["cat-file", "-e", `${flags.base}:Pulumi.${flags.stack}.yaml`], { cwd: top }).status === 0;
+        if (!inBase) problems.push(`--stack ${flags.stack}: no Pulumi.${flags.stack}.yaml here nor at ${flags.base}; stacks here: ${stackNames(process.cwd()).join(", ")}`);
+    }
     if (problems.length > 0) throw new ConfigProblems(problems);
     const { markdown, failed } = planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
     if (flags.out) {
@@ -106,6 +122,17 @@ export function planDiffResult(cwd: string, base: string, stack?: string): { mar
     const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
     const worktree = path.join(tmp, "base");
     git(top, ["worktree", "add", "--detach", worktree, baseSha]);
+    // Ctrl-C must not leave a registered worktree behind (git would keep listing it).
+    const cleanup = () => {
+        spawnSync("git", ["worktree", "remove", "--force", worktree], { cwd: top });
+        rmSync(tmp, { recursive: true, force: true });
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+        cleanup();
+        process.kill(process.pid, signal);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
         // The base runs its own code with this checkout's installed packages.
         if (existsSync(path.join(top, "node_modules")) && !existsSync(path.join(worktree, "node_modules"))) {
@@ -115,7 +142,9 @@ export function planDiffResult(cwd: string, base: string, stack?: string): { mar
         const stacks = stack ? [stack] : [...new Set([...stackNames(top), ...stackNames(worktree)])].sort();
         const sections: string[] = [];
         const failed: string[] = [];
-        for (const s of stacks) {
+        for (const [i, s] of stacks.entries()) {
+            // Progress on stderr: stdout is the report.
+            if (stacks.length > 1) process.stderr.write(`plan:diff ${i + 1}/${stacks.length} ${s}\n`);
             const before = planSnapshot(worktree, s, path.join(tmp, `before-${s}`), tsx);
             const after = planSnapshot(top, s, path.join(tmp, `after-${s}`), tsx);
             if (after.missing?.startsWith("plan failed")) failed.push(s);
@@ -123,7 +152,8 @@ export function planDiffResult(cwd: string, base: string, stack?: string): { mar
         }
         return { markdown: diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`), failed };
     } finally {
-        spawnSync("git", ["worktree", "remove", "--force", worktree], { cwd: top });
-        rmSync(tmp, { recursive: true, force: true });
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        cleanup();
     }
 }

@@ -1,13 +1,25 @@
 import { parseArgs } from "node:util";
 import { ConfigProblems } from "../lib/problems";
 
-const usage = `usage:
-  npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
-  npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
-  npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>]
-  npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
-  npm run bench
-  npm run docs    (regenerates the sample PR comment in README.md)`;
+/** Each command's usage and what it does: `npm run <command> -- --help`. */
+const commands: Record<string, string> = {
+    plan: `npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
+  Validates the stack, renders and checks apps/, prints the plan, and runs the program under Pulumi mocks.
+  --config  another stack file (default Pulumi.<name>.yaml)   --values  secret values (YAML, keep out of Git)
+  --out     write preview.json, plan.json, graph.mmd, manifests/ and rendered/   --svg  also graph.svg (Chromium)`,
+    "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
+  Plans the working tree and the base ref (a clean git worktree) and writes the PR comment's Markdown.
+  Exit 1 when the change's own plan fails (the report says why).`,
+    render: `npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>]
+  Renders each component as Argo CD would (kubectl kustomize), validates every object, checks every need.`,
+    seal: `npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
+  Seals the secrets the stack's components need into <dir>/apps/<delivering app>/<consumer>/<name>.yaml.`,
+    bench: `npm run bench
+  Measures plan time and memory per stack and for synthetic catalogs; exit 0 when every target is met, 1 otherwise.`,
+    docs: `npm run docs
+  Regenerates the sample PR comment in README.md.`,
+};
+const usage = `usage:\n${Object.values(commands).map((c) => `  ${c.split("\n")[0]}`).join("\n")}\n(npm run <command> -- --help for one command)`;
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
@@ -26,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
         },
         strict: true,
     });
+    if (values.help && command && commands[command]) {
+        console.log(`usage: ${commands[command]}`);
+        return 0;
+    }
     if (values.help || !command) {
         console.log(usage);
         return values.help ? 0 : 2;

@@ -9,6 +9,7 @@ import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
 import { contentProblems, kustomizeAvailable, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
+import { checkOutDir } from "./files";
 import { loadStack, StackInput } from "./stackFile";
 
 /** What a plan under mocks cannot tell, said once per plan: these are the provider's decisions against a cluster. */
@@ -105,6 +106,8 @@ export async function renderSvg(out: string, candidates?: (string | undefined)[]
 
 export async function planCommand(flags: PlanFlags): Promise<number> {
     if (!flags.stack) throw new ConfigProblems(["--stack: is required; e.g. npm run plan -- --stack ai-pod-1"]);
+    if (flags.out) checkOutDir("--out", flags.out);
+    if (flags.svg && !flags.out) throw new ConfigProblems(["--svg: needs --out <dir> to write graph.svg into"]);
     const started = process.hrtime.bigint();
     const result = await buildPlan(process.cwd(), flags.stack, flags.config, flags.values);
     const { recording } = result;

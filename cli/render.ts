@@ -9,6 +9,7 @@ import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, needsOf, Rende
 import { namespacePlan } from "../lib/namespaces";
 import { channelProblem } from "../lib/olm";
 import { lvmsStorageClass, parseClusterConfig } from "../stacks/parse";
+import { checkOutDir } from "./files";
 import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
 import type { ClusterComponent, ClusterConfig } from "../stacks/types";
@@ -297,6 +298,7 @@ export function contentProblems(repoDir: string, config: ClusterConfig, rendered
 /** `npm run render -- --stack <name> [--out <dir>]`: what Argo CD would apply, per component, validated and checked. */
 export function renderCommand(flags: { stack?: string; config?: string; values?: string; out?: string }): number {
     if (!flags.stack) throw new ConfigProblems(["--stack: which stack to render; e.g. npm run render -- --stack ai-pod-1"]);
+    if (flags.out) checkOutDir("--out", flags.out);
     if (!kustomizeAvailable()) throw new ConfigProblems(["render: kubectl (with its built-in Kustomize) is not on this machine; install it to build the Kustomize folders"]);
     const started = performance.now();
     const config = parseClusterConfig(loadStack(process.cwd(), flags.stack, flags.config, flags.values));

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { checkKeyPair, checkSealingCert } from "../lib/certs";
+import { checkOutDir } from "./files";
 import { ConfigProblems } from "../lib/problems";
 import { sealerFor } from "../lib/seal";
 import { SealedFile, sealedSecretFile } from "../lib/sealedFiles";
 import { parseClusterConfig } from "../stacks/parse";
 import { project } from "../stacks/types";
-import { loadStack } from "./stackFile";
+import { loadStack, checkInputFile } from "./stackFile";
 
 export interface SealFlags {
     stack?: string;
@@ -32,6 +33,8 @@ export function sealStack(dir: string, flags: SealFlags, now = new Date()): Seal
     }
     if (problems.length > 0) throw new ConfigProblems(problems);
     if (!existsSync(flags.cert!)) throw new ConfigProblems([`--cert ${flags.cert}: no such file; fetch it with kubeseal --fetch-cert, or read the stack output sealingCert`]);
+    checkInputFile("--cert", flags.cert!);
+    checkOutDir("--out", flags.out!);
     const certPem = readFileSync(flags.cert!, "utf8");
     const certProblem = checkSealingCert(certPem, now);
     if (certProblem) throw new ConfigProblems([`--cert ${flags.cert}: ${certProblem}`]);

@@ -122,6 +122,8 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     }
 
     const diffs = [
+        // An added Application is shown whole: reviewers see what will be created.
+        ...added.map((n) => ({ title: `Application \`${n}\` (added)`, text: unified(n, "", after.manifests.get(aApps.get(n)!)!) })),
         ...changedApps.map(({ key, name }) => ({ title: `Application \`${name}\``, text: unified(name, before.manifests.get(bApps.get(name)!)!, after.manifests.get(key)!) })),
         ...changedOther.map((k) => ({ title: `\`${k}\``, text: unified(k, before.manifests.get(k)!, after.manifests.get(k)!) })),
         ...otherAdded.map((k) => ({ title: `\`${k}\` (added)`, text: unified(k, "", after.manifests.get(k)!) })),

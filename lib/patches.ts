@@ -14,7 +14,7 @@ export function patchProblems(entry: { patch?: string; path?: string }): string[
     try {
         doc = parseYaml(entry.patch);
     } catch (e) {
-        return [`.patch is not valid YAML: ${(e as Error).message.split("\n")[0]}`];
+        return [`.patch is not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`];
     }
     if (Array.isArray(doc)) {
         const error = validateJsonPatch(doc as never[]);

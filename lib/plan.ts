@@ -20,6 +20,8 @@ export interface ClusterPlan {
     readonly bootstrap: readonly string[];
     /** How the NIM model gets served, in words (empty without nim-cache). */
     readonly serving: readonly string[];
+    /** Catalog components that are off on this cluster, and why. */
+    readonly disabled: readonly { readonly name: string; readonly why: string }[];
     /** The NIMCache's name, which changes with the model: a change is a new download. */
     readonly modelCache?: string;
 }
@@ -46,6 +48,7 @@ export function planCluster(config: ClusterConfig): ClusterPlan {
         waves: waveSchedule(nodes, (n) => declaredWave.get(n.name)!),
         inversions: declaredWaveInversions(nodes.map((c) => ({ ...c, declaredWave: declaredWave.get(c.name) }))),
         bootstrap: bootstrapSteps(config),
+        disabled: config.disabled,
         serving: servingLines(config, gatedSchedule(nodes, names)),
         ...(config.components.some((c) => c.name === "nim-cache") ? { modelCache: cacheName(config.serving) } : {}),
     };
@@ -113,6 +116,9 @@ export function renderPlan(plan: ClusterPlan): string {
         ]);
     });
     out.push(table(rows), "");
+    if (plan.disabled.length > 0) {
+        out.push(`Turned off on this cluster: ${plan.disabled.map((d) => `${d.name} (${d.why})`).join(", ")}`, "");
+    }
     for (const line of plan.serving) out.push(line);
     if (plan.serving.length > 0) out.push("");
     for (const inv of plan.inversions) {
@@ -121,7 +127,8 @@ export function renderPlan(plan: ClusterPlan): string {
     const ratio = plan.gated.totalSeconds > 0 ? plan.waves.totalSeconds / plan.gated.totalSeconds : 1;
     out.push(
         `Critical path (dependsOn gates): ${plan.gated.criticalPath.join(" -> ")}`,
-        `Critical path (wave-by-wave):    ${plan.waves.criticalPath.join(" -> ")}`,
+        // Under waves nothing chains: each wave waits for the slowest of the wave before.
+        `Slowest of each sync wave:       ${plan.waves.steps.map((s) => `${s.wave}: ${s.slowest}`).join(", ")}`,
         `Estimated time to ready: ${formatDuration(plan.gated.totalSeconds)} under dependsOn gates, ` +
             `${formatDuration(plan.waves.totalSeconds)} under sync waves (${plan.waves.steps.length} waves), x${ratio.toFixed(2)}`,
         "(estimates from the catalog's estimateSeconds, not measurements)",

@@ -448,7 +448,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
     // Each is named in the Application's gate (lib/gates.ts), which cannot carry "=" or white space.
     const gated: [string, string | undefined][] = [
-        [`${full("gitops")}.repoUrl`, gitops.repoUrl || undefined],
+        // (A repoUrl with white space is already not a repository URL: one line is enough.)
+        [`${full("gitops")}.repoUrl`, gitops.repoUrl && !/\s/.test(gitops.repoUrl) ? gitops.repoUrl : undefined],
         [`${full("gitops")}.revision`, gitops.revision],
         [`${full("gitops")}.clusterAppsPath`, gitops.clusterAppsPath],
         ...Object.entries(overrides).flatMap(([name, o]): [string, string | undefined][] => [
@@ -538,7 +539,10 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         serving,
         gpuDriver,
         components,
-        disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => c.component.name),
+        disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => ({
+            name: c.component.name,
+            why: overrides[c.component.name]?.enabled === false ? `${full("components")}.${c.component.name}.enabled is false` : "needs GPUs; gpu is false",
+        })),
         secrets,
     });
 }

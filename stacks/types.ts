@@ -91,8 +91,8 @@ export interface ClusterConfig {
     readonly gpuDriver: GpuDriverConfig;
     /** Enabled components in catalog order, extra components last. */
     readonly components: readonly ClusterComponent[];
-    /** Catalog components that are off on this cluster. */
-    readonly disabled: readonly string[];
+    /** Catalog components that are off on this cluster, and why. */
+    readonly disabled: readonly { readonly name: string; readonly why: string }[];
     /** Secrets that an enabled component needs. */
     readonly secrets: readonly PlatformSecret[];
 }

@@ -69,7 +69,7 @@ describe("stack config (pure)", () => {
             extraComponents: { "demo-chat": { tier: 3, path: "apps/demo-chat", namespace: "demo", dependsOn: ["nim-llm"] } },
         }));
         assert.ok(!c.components.some((x) => x.name === "splunk-reporter"));
-        assert.deepEqual(c.disabled, ["splunk-reporter"]);
+        assert.deepEqual(c.disabled, [{ name: "splunk-reporter", why: "saif-platform:components.splunk-reporter.enabled is false" }]);
         const nim = c.components.find((x) => x.name === "nim-llm")!;
         assert.equal(nim.source.targetRevision, "nim-1.2");
         assert.equal(nim.healthTimeoutSeconds, 7200);

@@ -1,0 +1,147 @@
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { diffCommand } from "../cli/diff";
+import { planCommand } from "../cli/plan";
+import { sealCommand } from "../cli/seal";
+import { loadStack } from "../cli/stackFile";
+import { ConfigProblems } from "../lib/problems";
+import { parseClusterConfig } from "../stacks/parse";
+import { fixtureStack, minimalRaw, root } from "./helpers";
+
+/** Every bad input a new user tried (issue 14), one per kind, each with the one line it must give. */
+const tmp = mkdtempSync(path.join(tmpdir(), "bad-"));
+
+function lines(run: () => unknown): string[] {
+    try {
+        run();
+    } catch (e) {
+        if (e instanceof ConfigProblems) return [...e.lines];
+        throw e;
+    }
+    return [];
+}
+async function linesAsync(run: () => Promise<unknown>): Promise<string[]> {
+    try {
+        await run();
+    } catch (e) {
+        if (e instanceof ConfigProblems) return [...e.lines];
+        throw e;
+    }
+    return [];
+}
+
+/** A stack file in a folder of its own (with the project file), from the ai-pod-1 fixture with edits. */
+function stackDir(name: string, edit: (doc: Record<string, unknown>) => void, text?: string): string {
+    const dir = path.join(tmp, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(root, "Pulumi.yaml")));
+    const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as Record<string, unknown>;
+    edit(doc);
+    writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text ?? stringify(doc));
+    return dir;
+}
+const config = (doc: Record<string, unknown>) => doc.config as Record<string, unknown>;
+const fromDir = (dir: string, stack: string) => lines(() => parseClusterConfig(loadStack(dir, stack)));
+const raw = (edit: Record<string, unknown>, secrets: string[] = []) => lines(() => parseClusterConfig(minimalRaw(edit, secrets)));
+
+const P = "saif-platform";
+const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
+    // 2. nothing the user wrote is silently ignored
+    ["a key in another namespace", () => raw({ [`::saif:components`]: undefined }).concat(lines(() => parseClusterConfig({ ...minimalRaw(), values: { ...minimalRaw().values, "saif:components": {} } }))),
+        ['saif:components: the program reads only saif-platform:<key>, so this is ignored; did you mean "saif-platform:components"?']],
+    ["a misspelt project prefix", () => lines(() => parseClusterConfig({ ...minimalRaw(), values: { ...minimalRaw().values, "saif-platfrom:gpu": true } })),
+        ['saif-platfrom:gpu: the program reads only saif-platform:<key>, so this is ignored; did you mean "saif-platform:gpu"?']],
+    ["a misspelt top-level section", () => fromDir(stackDir("ai-pod-1", (d) => { d.confg = d.config; delete d.config; }), "ai-pod-1").map((l) => l.replace(tmp, "<tmp>")),
+        ["<tmp>/ai-pod-1/Pulumi.ai-pod-1.yaml: confg: is not a section of a stack file; did you mean config:?"]],
+    ["a duplicate key, named", () => fromDir(stackDir("dup", () => undefined, "config:\n  saif-platform:cluster: dup\n  saif-platform:components:\n    nim-llm:\n      enabled: true\n      enabled: false\n"), "dup").map((l) => l.replace(tmp, "<tmp>")),
+        ["<tmp>/dup/Pulumi.dup.yaml: line 6: config.saif-platform:components.nim-llm.enabled is set twice; keep one (YAML keeps only the last, silently)"]],
+    ["helm and kustomize on one component", () => raw({ extraComponents: { chat: { tier: 2, path: "apps/chat", helm: { values: {} }, kustomize: { patches: [{ patch: "[]" }] } } } }),
+        [`${P}:extraComponents.chat: both helm and kustomize; Argo CD renders a source one way, keep the one its path is`]],
+    ["Kustomize patches on a Helm component", () => raw({ components: { "splunk-otel": { kustomize: { patches: [{ patch: "[]" }] } } } }),
+        [`${P}:components.splunk-otel.kustomize: "splunk-otel" is a Helm chart (apps/splunk-otel/Chart.yaml); set its values under ${P}:components.splunk-otel.helm.values instead`]],
+    ["a repeated key generation", () => raw({ sealedSecrets: { keySource: "stack", rotation: ["fleet-key", "fleet-key-2", "fleet-key"] } }),
+        [`${P}:sealedSecrets.rotation[2]: "fleet-key" is named twice; each generation is one key, list it once`]],
+    ["a stack file holding another cluster's name", () => fromDir(stackDir("ai-pod-4", () => undefined), "ai-pod-4"),
+        [`${P}:cluster: "ai-pod-1" in the stack "ai-pod-4": this stack would touch cluster ai-pod-1; set cluster: ai-pod-4, or name the stack (and its file) ai-pod-1`]],
+    ["a stack file holding another stack's context", () => {
+        const dir = stackDir("ai-pod-5", (d) => { config(d)[`${P}:cluster`] = "ai-pod-5"; });
+        writeFileSync(path.join(dir, "Pulumi.ai-pod-1.yaml"), readFileSync(fixtureStack("ai-pod-1")));
+        return fromDir(dir, "ai-pod-5");
+    }, [`${P}:kubernetes.context: "ai-pod-1" is the context of the stack "ai-pod-1": this stack would touch that cluster; set the context of ai-pod-5`]],
+    // 3. what Kubernetes or Argo CD would reject
+    ["a 64-character cluster name", () => raw({ cluster: "a".repeat(64) }),
+        [`${P}:cluster: "${"a".repeat(64)}" is 64 characters; Kubernetes names and label values allow 63`]],
+    ["a revision with a space", () => raw({ components: { "nim-llm": { targetRevision: "release 2" } } }),
+        [`${P}:components.nim-llm.targetRevision: "release 2" must not contain white space`]],
+    ["a Kustomize patch that is not YAML", () => raw({ components: { "nim-llm": { kustomize: { patches: [{ patch: "- op: [replace" }] } } } }),
+        [`${P}:components.nim-llm.kustomize.patches[0].patch is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 1, column 15`]],
+    ["a JSON-patch op that does not exist", () => raw({ components: { "nim-llm": { kustomize: { patches: [{ patch: "- op: frobnicate\n  path: /spec\n" }] } } } }),
+        [`${P}:components.nim-llm.kustomize.patches[0].patch[0]: op is not one of add, remove, replace, move, copy, test`]],
+    ["a path that is not a JSON pointer", () => raw({ components: { "nim-llm": { kustomize: { patches: [{ patch: "- op: remove\n  path: spec.replicas\n" }] } } } }),
+        [`${P}:components.nim-llm.kustomize.patches[0].patch[0]: path is not a JSON pointer (it starts with /)`]],
+    ["a patch with neither patch nor path", () => raw({ components: { "nim-llm": { kustomize: { patches: [{ target: { kind: "NIMService" } }] } } } }),
+        [`${P}:components.nim-llm.kustomize.patches[0]: has neither patch nor path; give the patch inline (patch) or a file next to kustomization.yaml (path)`]],
+    ["an ACME server that is not https", () => raw({ certManager: { enabled: true, issuer: "acme", acmeEmail: "ops@example.com", acmeServer: "http://acme.example.com/directory" } }),
+        [`${P}:certManager.acmeServer: "http://acme.example.com/directory" is not an https URL; cert-manager talks to an ACME directory over https`]],
+    ["an estimate out of bounds", () => raw({ extraComponents: { chat: { tier: 2, path: "apps/chat", estimateSeconds: 10_000_000 } } }),
+        [`${P}:extraComponents.chat.estimateSeconds: 10000000 is above the maximum of 86400`]],
+    ["a timeout out of bounds", () => raw({ components: { "nim-llm": { healthTimeoutSeconds: 5 } } }),
+        [`${P}:components.nim-llm.healthTimeoutSeconds: 5 is below the minimum of 30`]],
+    // 4. the offline plan reports what pulumi up would
+    ["GitHub delivery without githubToken", () => raw({ gitops: { repoUrl: "https://github.com/x/y.git", github: { owner: "x", repository: "y" } }, secretDelivery: { githubEnvironment: true },
+        ngcApiKey: "a", nimWebserverPassword: "b", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", registryPullSecret: "{}" },
+    ["ngcApiKey", "nimWebserverPassword", "splunkHecToken", "timescapePushApiPassword", "intersightApiKey", "registryPullSecret"]),
+        [`${P}:githubToken: commitSealed and githubEnvironment write to GitHub; run: pulumi config set --secret githubToken <token>`]],
+    ["keySource config without the key", () => raw({ sealedSecrets: { keySource: "config" } }),
+        [`${P}:sealingKey: is not set, but sealedSecrets.keySource is "config"; run: pulumi config set --secret sealingKey "$(cat <pem file>)", or use keySource: stack with the fleet stack`,
+            `${P}:sealingCert: is not set, but sealedSecrets.keySource is "config"; run: pulumi config set --secret sealingCert "$(cat <pem file>)", or use keySource: stack with the fleet stack`]],
+    ["an empty secret in --values", () => {
+        writeFileSync(path.join(tmp, "empty.yaml"), stringify({ [`${P}:ngcApiKey`]: " " }));
+        return lines(() => loadStack(root, "ai-pod-1", fixtureStack("ai-pod-1"), path.join(tmp, "empty.yaml"))).map((l) => l.replace(tmp, "<tmp>"));
+    }, [`--values <tmp>/empty.yaml: ${P}:ngcApiKey is empty; give the secret's value`]],
+    ["a registryPullSecret that is not a .dockerconfigjson", () => {
+        writeFileSync(path.join(tmp, "pull.yaml"), stringify({ [`${P}:registryPullSecret`]: '{"registry": "x"}' }));
+        return lines(() => loadStack(root, "ai-pod-1", fixtureStack("ai-pod-1"), path.join(tmp, "pull.yaml"))).map((l) => l.replace(tmp, "<tmp>"));
+    }, [`--values <tmp>/pull.yaml: ${P}:registryPullSecret is not a .dockerconfigjson document: it has no auths mapping of registries`]],
+    // 5. every problem at once
+    ["two cycles", () => raw({ components: { "platform-idms": { dependsOn: ["sealed-secrets"] }, "splunk-otel": { dependsOn: ["splunk-reporter"] } } }),
+        [`${P}:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> sealed-secrets -> sealed-secrets-controller -> platform-idms; remove one of these dependencies`,
+            `${P}:components.splunk-otel.dependsOn[0]: dependency cycle splunk-otel -> splunk-reporter -> splunk-otel; remove one of these dependencies`]],
+    ["a malformed repoUrl hides no missing gitops.github", () => raw({ gitops: { repoUrl: "not a url", access: "deployKey" }, githubToken: "t" }, ["githubToken"]),
+        [`${P}:gitops.repoUrl: "not a url" is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`,
+            `${P}:gitops.github: deploy keys are registered on GitHub; set github.owner and github.repository`]],
+    // 6. no stack trace from the file system
+    ["--out on an existing file", () => {
+        writeFileSync(path.join(tmp, "a-file"), "x");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "a-file") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["--out <tmp>/a-file: is a file; give a folder to write into"]],
+    ["--config on a folder", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: tmp })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
+        ["--config <tmp>: is a folder; give a file"]],
+    ["--values on a missing file", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(tmp, "nope.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
+        ["--values <tmp>/nope.yaml: no such file"]],
+    ["--cert on a folder", () => lines(() => sealCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(tmp, "empty.yaml"), cert: tmp, out: path.join(tmp, "o") })).map((l) => l.replace(tmp, "<tmp>")),
+        ["--cert <tmp>: is a folder; give a file"]],
+    ["plan:diff --out on a folder", () => lines(() => diffCommand({ stack: "ai-pod-1", base: "HEAD", out: tmp })).map((l) => l.replace(tmp, "<tmp>")),
+        ["--out <tmp>: is a folder; give a file name to write the report to"]],
+    // 7. the command line as users script it
+    ["plan:diff --stack with --all-stacks", () => lines(() => diffCommand({ stack: "ai-pod-1", "all-stacks": true, base: "HEAD" })),
+        ["--stack: and --all-stacks together; give one stack, or all of them"]],
+    ["plan:diff --stack that does not exist", () => lines(() => diffCommand({ stack: "ai-pod-9", base: "HEAD" })).map((l) => l.replace(/stacks here: .*$/, "stacks here: ...")),
+        ["--stack ai-pod-9: no Pulumi.ai-pod-9.yaml here nor at HEAD; stacks here: ..."]],
+];
+
+describe("bad input, as a new user tries it: one line each, naming the key or flag, no stack trace", () => {
+    it(`holds ${cases.length} cases`, () => {
+        assert.ok(cases.length >= 30);
+    });
+    for (const [title, run, expected] of cases) {
+        it(`rejects: ${title}`, async () => {
+            const got = await run();
+            assert.deepEqual(got, expected);
+            for (const l of got) assert.ok(!l.includes("\n") && !/\bat .*\.[jt]s:\d+/.test(l), "one line, no stack trace");
+        });
+    }
+});
