@@ -16,6 +16,22 @@ export default tseslint.config(
         },
     },
     {
+        // The launcher is plain CommonJS (it runs before anything is compiled): checked without type information.
+        files: ["**/*.cjs"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: {
+            parserOptions: { project: false, program: null, projectService: false },
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "readonly", __dirname: "readonly", process: "readonly" },
+        },
+        rules: {
+            ...tseslint.configs.disableTypeChecked.rules,
+            "@typescript-eslint/no-require-imports": "off",
+            "@pulumi/no-output-in-template-literal": "off",
+            "@pulumi/no-output-instance-in-template-literal": "off",
+        },
+    },
+    {
         files: ["test/**/*.ts"],
         rules: {
             "@typescript-eslint/no-unsafe-member-access": "off",

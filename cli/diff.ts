@@ -1,12 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { buildPlan, writePlan } from "./plan";
 import { checkOutFile } from "./files";
 import { stackNames } from "./stackFile";
 
@@ -64,21 +63,58 @@ export function readSnapshot(dir: string): PlanSnapshot {
     };
 }
 
-/** Plan a stack in this process (this checkout's code), write it to `out` as `plan --out` does, and read it back. */
-export async function planAndRead(dir: string, stack: string, out: string, configFile?: string, valuesFile?: string): Promise<PlanSnapshot> {
-    writePlan(out, await buildPlan(dir, stack, configFile, valuesFile));
-    return readSnapshot(out);
+/** A checkout's planning command: its compiled CLI when it has one, else tsx (an older base). */
+function planner(cwd: string, top: string): { command: string[]; multi: boolean } {
+    if (existsSync(path.join(cwd, "cli", "run.cjs"))) return { command: [path.join(cwd, "cli", "run.cjs")], multi: true };
+    return { command: [path.join(top, "node_modules", "tsx", "dist", "cli.mjs"), "cli/main.ts"], multi: false };
 }
 
-/** Run `plan --out` of the checkout in `cwd` (its own code and config) in a fresh process. */
-export function planSnapshot(cwd: string, stack: string, out: string, tsx: string): PlanSnapshot {
-    if (!existsSync(path.join(cwd, `Pulumi.${stack}.yaml`))) return { manifests: new Map(), missing: `no Pulumi.${stack}.yaml` };
-    const r = spawnSync(process.execPath, [tsx, "cli/main.ts", "plan", "--stack", stack, "--out", out], { cwd, encoding: "utf8" });
-    if (r.status !== 0) return { manifests: new Map(), missing: `plan failed: ${(r.stderr || r.stdout).trim().split("\n").slice(0, 5).join("; ")}` };
-    return readSnapshot(out);
+function run(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+        let output = "";
+        child.stdout.on("data", (d: Buffer) => { output += d.toString(); });
+        child.stderr.on("data", (d: Buffer) => { output += d.toString(); });
+        child.on("close", (status) => resolve({ status, output }));
+    });
 }
 
-export function diffCommand(flags: DiffFlags): number {
+/**
+ * Plan `stacks` of the checkout in `cwd` (its own code and config) into `out/<stack>/`: one process for all of
+ * them when its CLI plans several stacks, else one process per stack (a base from before multi-stack planning).
+ */
+async function planSide(cwd: string, top: string, stacks: readonly string[], out: string): Promise<Map<string, PlanSnapshot>> {
+    const present = stacks.filter((s) => existsSync(path.join(cwd, `Pulumi.${s}.yaml`)));
+    const { command, multi } = planner(cwd, top);
+    const snapshots = new Map<string, PlanSnapshot>();
+    let done = false;
+    if (multi && present.length > 0) {
+        const r = await run(cwd, [...command, "plan", "--stacks", present.join(","), "--out", out]);
+        // Exit 2 is a usage error: this CLI does not know --stacks; plan stack by stack instead.
+        done = r.status !== 2;
+    }
+    if (!done) {
+        for (const s of present) {
+            const r = await run(cwd, [...command, "plan", "--stack", s, "--out", path.join(out, s)]);
+            if (r.status !== 0) {
+                mkdirSync(path.join(out, s), { recursive: true });
+                writeFileSync(path.join(out, s, "error.txt"), r.output);
+            }
+        }
+    }
+    for (const s of stacks) {
+        const dir = path.join(out, s);
+        const error = path.join(dir, "error.txt");
+        if (!present.includes(s)) snapshots.set(s, { manifests: new Map(), missing: `no Pulumi.${s}.yaml` });
+        else if (existsSync(error) || !existsSync(path.join(dir, "preview.json"))) {
+            const text = existsSync(error) ? readFileSync(error, "utf8") : "no plan written";
+            snapshots.set(s, { manifests: new Map(), missing: `plan failed: ${text.trim().split("\n").slice(0, 5).join("; ")}` });
+        } else snapshots.set(s, readSnapshot(dir));
+    }
+    return snapshots;
+}
+
+export async function diffCommand(flags: DiffFlags): Promise<number> {
     const problems: string[] = [];
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
     if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
@@ -98,7 +134,7 @@ export function diffCommand(flags: DiffFlags): number {
         if (!inBase) problems.push(`--stack ${flags.stack}: no Pulumi.${flags.stack}.yaml here nor at ${flags.base}; stacks here: ${stackNames(process.cwd()).join(", ")}`);
     }
     if (problems.length > 0) throw new ConfigProblems(problems);
-    const { markdown, failed } = planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
+    const { markdown, failed } = await planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
     if (flags.out) {
         writeFileSync(flags.out, markdown);
         console.log(`Wrote ${flags.out}`);
@@ -111,12 +147,12 @@ export function diffCommand(flags: DiffFlags): number {
 }
 
 /** The PR comment for the working tree against `base`. */
-export function planDiff(cwd: string, base: string, stack?: string): string {
-    return planDiffResult(cwd, base, stack).markdown;
+export async function planDiff(cwd: string, base: string, stack?: string): Promise<string> {
+    return (await planDiffResult(cwd, base, stack)).markdown;
 }
 
 /** The PR comment for the working tree against `base` (a clean worktree of the base ref, no network), and the stacks whose plan failed. */
-export function planDiffResult(cwd: string, base: string, stack?: string): { markdown: string; failed: string[] } {
+export async function planDiffResult(cwd: string, base: string, stack?: string): Promise<{ markdown: string; failed: string[] }> {
     const top = git(cwd, ["rev-parse", "--show-toplevel"]);
     const baseSha = git(top, ["rev-parse", "--verify", `${base}^{commit}`]);
     const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
@@ -138,17 +174,19 @@ export function planDiffResult(cwd: string, base: string, stack?: string): { mar
         if (existsSync(path.join(top, "node_modules")) && !existsSync(path.join(worktree, "node_modules"))) {
             symlinkSync(path.join(top, "node_modules"), path.join(worktree, "node_modules"), "dir");
         }
-        const tsx = path.join(top, "node_modules", "tsx", "dist", "cli.mjs");
         const stacks = stack ? [stack] : [...new Set([...stackNames(top), ...stackNames(worktree)])].sort();
+        if (stacks.length > 1) process.stderr.write(`plan:diff: planning ${stacks.length} stacks, base and change in parallel\n`);
+        // One planning process per side, both sides at once; the parent never loads the SDK.
+        const [before, after] = await Promise.all([
+            planSide(worktree, top, stacks, path.join(tmp, "before")),
+            planSide(top, top, stacks, path.join(tmp, "after")),
+        ]);
         const sections: string[] = [];
         const failed: string[] = [];
-        for (const [i, s] of stacks.entries()) {
-            // Progress on stderr: stdout is the report.
-            if (stacks.length > 1) process.stderr.write(`plan:diff ${i + 1}/${stacks.length} ${s}\n`);
-            const before = planSnapshot(worktree, s, path.join(tmp, `before-${s}`), tsx);
-            const after = planSnapshot(top, s, path.join(tmp, `after-${s}`), tsx);
-            if (after.missing?.startsWith("plan failed")) failed.push(s);
-            sections.push(diffReport(s, before, after));
+        for (const s of stacks) {
+            const a = after.get(s)!;
+            if (a.missing?.startsWith("plan failed")) failed.push(s);
+            sections.push(diffReport(s, before.get(s)!, a));
         }
         return { markdown: diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`), failed };
     } finally {

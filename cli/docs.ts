@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { diffDocument, diffReport } from "../lib/diffReport";
-import { planAndRead } from "./diff";
+import { planAndRead } from "./planRead";
 
 const start = "<!-- sample-pr-comment:start -->";
 const end = "<!-- sample-pr-comment:end -->";

@@ -1,10 +1,12 @@
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigProblems } from "../lib/problems";
 
 /** Each command's usage and what it does: `npm run <command> -- --help`. */
 const commands: Record<string, string> = {
-    plan: `npm run plan -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--svg]
+    plan: `npm run plan -- --stack <name> | --stacks <a,b,...> | --all-stacks [--config <file>] [--values <file>] [--out <dir>] [--svg]
   Validates the stack, renders and checks apps/, prints the plan, and runs the program under Pulumi mocks.
+  Several stacks are planned in turn in one process (--out <dir>/<stack>/ each); exit 1 if any fails.
   --config  another stack file (default Pulumi.<name>.yaml)   --values  secret values (YAML, keep out of Git)
   --out     write preview.json, plan.json, graph.mmd, manifests/ and rendered/   --svg  also graph.svg (Chromium)`,
     "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         options: {
             stack: { type: "string" },
+            stacks: { type: "string" },
             config: { type: "string" },
             values: { type: "string" },
             out: { type: "string" },
@@ -57,6 +60,26 @@ async function main(argv: string[]): Promise<number> {
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;
     }
+}
+
+// For the tests: which of the SDK internals a plan never runs were loaded (they must not be).
+if (process.env.SAIF_REPORT_MODULES) {
+    process.on("exit", () => {
+        const loaded = Object.keys(require.cache);
+        const count = (part: string) => loaded.filter((f) => f.split(path.sep).join("/").includes(part)).length;
+        process.stderr.write(`saif-modules ${JSON.stringify({
+            modules: loaded.length,
+            typescript: count("/node_modules/typescript/"),
+            arborist: count("/node_modules/@npmcli/arborist/"),
+            automation: count("/@pulumi/pulumi/automation/"),
+            closure: count("/@pulumi/pulumi/runtime/closure/"),
+            github: count("/node_modules/@pulumi/github/"),
+            tls: count("/node_modules/@pulumi/tls/"),
+            certManager: count("/node_modules/@pulumi/kubernetes-cert-manager/"),
+            helm: count("/@pulumi/kubernetes/helm/"),
+            kubernetesIndex: loaded.some((f) => f.split(path.sep).join("/").endsWith("/@pulumi/kubernetes/index.js")),
+        })}\n`);
+    });
 }
 
 // For `npm run bench`: report this process's peak memory and CPU time when it ends.

@@ -128,6 +128,11 @@ let running = false;
 export async function runProgram(input: ProgramInput): Promise<Recording> {
     if (running) throw new Error("runProgram: one program at a time (the Pulumi runtime is process-global)");
     running = true;
+    // The SDK captures a stack trace for every promise it wraps (runtime/debuggable.js, `new Error().stack`, kept
+    // on the promise): ~20 per resource, most of a plan's memory at scale, and never shown by a plan. Off for the
+    // run, back after it; SAIF_STACK_TRACES=1 keeps them for debugging.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.SAIF_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
     const registrations: Registration[] = [];
     const logs: string[] = [];
     try {
@@ -227,6 +232,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             ? (stackState).toJavaScript() : stackState ?? {}) as Record<string, unknown>;
         return { stack: input.stack, registrations, outputs, logs, ...(error !== undefined ? { error } : {}) };
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         running = false;
     }
 }

@@ -10,7 +10,7 @@ import { manifests, previewJson } from "./preview";
 import { contentProblems, kustomizeAvailable, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
 import { checkOutDir } from "./files";
-import { loadStack, StackInput } from "./stackFile";
+import { loadStack, StackInput, stackNames } from "./stackFile";
 
 /** What a plan under mocks cannot tell, said once per plan: these are the provider's decisions against a cluster. */
 export const mocksCannotShow = "Not shown offline (the provider decides them against the cluster on pulumi preview/up): whether an object " +
@@ -18,6 +18,8 @@ export const mocksCannotShow = "Not shown offline (the provider decides them aga
 
 export interface PlanFlags {
     stack?: string;
+    stacks?: string;
+    "all-stacks"?: boolean;
     config?: string;
     values?: string;
     out?: string;
@@ -52,6 +54,41 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
     const note = rendered ? "" : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
     return { text: renderPlan(plan) + note, plan, recording, input, ...(rendered ? { rendered } : {}) };
+}
+
+/**
+ * Several stacks in turn, in one process: the SDK's settings are reset by each setMocks (checked by
+ * test/speed.test.ts: two stacks in one process give exactly the files of two runs). Each stack's files go to
+ * <out>/<stack>/; a stack whose plan fails gets <out>/<stack>/error.txt and the others still run.
+ */
+async function planMany(flags: PlanFlags): Promise<number> {
+    if (flags.config || flags.values) throw new ConfigProblems(["--config: and --values take one stack; use --stack with them"]);
+    const dir = process.cwd();
+    const stacks = flags["all-stacks"] ? stackNames(dir) : (flags.stacks ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (stacks.length === 0) throw new ConfigProblems([`--stacks: no stack named; stacks here: ${stackNames(dir).join(", ")}`]);
+    const unknown = stacks.filter((s) => !stackNames(dir).includes(s));
+    if (unknown.length > 0) throw new ConfigProblems([`--stacks: no ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}; stacks here: ${stackNames(dir).join(", ")}`]);
+    if (flags.out) checkOutDir("--out", flags.out);
+    let failed = 0;
+    for (const [i, stack] of stacks.entries()) {
+        if (stacks.length > 1) process.stderr.write(`plan ${i + 1}/${stacks.length} ${stack}\n`);
+        const out = flags.out ? path.join(flags.out, stack) : undefined;
+        try {
+            const result = await buildPlan(dir, stack);
+            if (out) writePlan(out, result);
+            else console.log(`${result.text}\n`);
+        } catch (e) {
+            if (!(e instanceof ConfigProblems)) throw e;
+            failed++;
+            if (out) {
+                mkdirSync(out, { recursive: true });
+                writeFileSync(path.join(out, "error.txt"), `${e.lines.join("\n")}\n`);
+            }
+            console.error(`${stack}:\n${e.lines.join("\n")}`);
+        }
+    }
+    if (flags.out) console.log(`Wrote ${stacks.length - failed} plans in ${flags.out}/<stack>/${failed > 0 ? `; ${failed} failed (error.txt)` : ""}`);
+    return failed > 0 ? 1 : 0;
 }
 
 /** Whether the offline run has a real certificate to seal with (not a stand-in). */
@@ -105,6 +142,9 @@ export async function renderSvg(out: string, candidates?: (string | undefined)[]
 }
 
 export async function planCommand(flags: PlanFlags): Promise<number> {
+    const chosen = [flags.stack, flags.stacks, flags["all-stacks"]].filter((x) => x !== undefined && x !== false).length;
+    if (chosen > 1) throw new ConfigProblems(["--stack: give one of --stack, --stacks and --all-stacks"]);
+    if (flags.stacks !== undefined || flags["all-stacks"]) return planMany(flags);
     if (!flags.stack) throw new ConfigProblems(["--stack: is required; e.g. npm run plan -- --stack ai-pod-1"]);
     if (flags.out) checkOutDir("--out", flags.out);
     if (flags.svg && !flags.out) throw new ConfigProblems(["--svg: needs --out <dir> to write graph.svg into"]);

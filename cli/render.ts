@@ -17,14 +17,29 @@ import { schemaErrors } from "./validate";
 
 export type RenderedObject = ContentObject;
 
+let kubectlPath: string | null | undefined;
+/** kubectl on PATH, found without running it (a run costs ~0.1 s). */
+function kubectlBinary(): string | undefined {
+    if (kubectlPath === undefined) {
+        kubectlPath = null;
+        for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+            const candidate = path.join(dir, "kubectl");
+            try {
+                if (statSync(candidate).isFile()) {
+                    kubectlPath = candidate;
+                    break;
+                }
+            } catch {
+                // not here
+            }
+        }
+    }
+    return kubectlPath ?? undefined;
+}
+
 /** Whether this machine can build Kustomize folders (`kubectl kustomize`, on the machine image). */
 export function kustomizeAvailable(): boolean {
-    try {
-        execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
+    return kubectlBinary() !== undefined;
 }
 
 const originKey = "config.kubernetes.io/origin";
@@ -95,6 +110,47 @@ export function renderKustomize(repoDir: string, c: ClusterComponent): { object:
     }
 }
 
+/** Everything a component's rendering and validation read: its folder, patches, kubectl, and the schemas. */
+function checkedKey(repoDir: string, c: ClusterComponent, schemaDir: string): string | undefined {
+    const source = path.join(repoDir, c.source.path);
+    if (!existsSync(source)) return undefined;
+    const hash = createHash("sha256").update(renderKey(source, c)).update(c.content).update(c.name).update(c.namespace ?? "");
+    for (const f of readdirSync(schemaDir).sort()) {
+        const s = statSync(path.join(schemaDir, f));
+        hash.update(`${f}:${s.size}:${s.mtimeMs}\0`);
+    }
+    // The checks themselves: a new version of them must not reuse old answers.
+    hash.update(String(checksVersion));
+    return hash.digest("hex");
+}
+
+/** Bump when the validation or the checks change. */
+const checksVersion = 1;
+
+function cacheFile(repoDir: string, kind: string, key: string): string {
+    return path.join(repoDir, "node_modules/.cache/saif-platform", kind, `${key}.json`);
+}
+
+function readCache<T>(repoDir: string, kind: string, key: string): T | undefined {
+    const file = cacheFile(repoDir, kind, key);
+    if (!existsSync(file)) return undefined;
+    try {
+        return JSON.parse(readFileSync(file, "utf8")) as T;
+    } catch {
+        return undefined;
+    }
+}
+
+function writeCache(repoDir: string, kind: string, key: string, value: unknown): void {
+    try {
+        const file = cacheFile(repoDir, kind, key);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, JSON.stringify(value));
+    } catch {
+        // No cache where node_modules is read-only: check every time.
+    }
+}
+
 /** The hash of everything a Kustomize build reads: every file of the folder, the patches, the kubectl version. */
 function renderKey(source: string, c: ClusterComponent): string {
     const hash = createHash("sha256");
@@ -106,14 +162,16 @@ function renderKey(source: string, c: ClusterComponent): string {
         }
     };
     walk(source);
-    hash.update(JSON.stringify({ patches: c.source.kustomizePatches ?? [], path: c.source.path, kubectl: kubectlVersion() }));
+    hash.update(JSON.stringify({ patches: c.source.kustomizePatches ?? [], path: c.source.path, kubectl: kubectlIdentity() }));
     return hash.digest("hex");
 }
 
-let kubectlVersionCache: string | undefined;
-function kubectlVersion(): string {
-    kubectlVersionCache ??= execFileSync("kubectl", ["version", "--client"], { encoding: "utf8" });
-    return kubectlVersionCache;
+/** Which kubectl builds: its path, size and time (another binary may build differently). */
+function kubectlIdentity(): string {
+    const bin = kubectlBinary();
+    if (!bin) return "none";
+    const s = statSync(bin);
+    return `${bin}:${s.size}:${s.mtimeMs}`;
 }
 
 /** A plain directory source read recursively: every YAML or JSON file's documents (argo-cd `findManifests`). */
@@ -196,6 +254,16 @@ export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = 
             continue;
         }
         try {
+            // Rendering and validating depend only on the folder, the patches, kubectl and the schemas: a component
+            // whose inputs did not change reuses its last result (no kubectl, no schema compile).
+            const key = c.content === "helm" ? undefined : checkedKey(repoDir, c, schemaDir);
+            const cached = key ? readCache<{ rc: RenderedComponent; problems: string[] }>(repoDir, "checked", key) : undefined;
+            if (cached) {
+                problems.push(...cached.problems);
+                rendered.push(cached.rc);
+                continue;
+            }
+            const before = problems.length;
             const rc = renderComponent(repoDir, c);
             for (const { object, file } of rc.objects) {
                 if (object.kind === "Subscription" && object.apiVersion.startsWith("operators.coreos.com/")) {
@@ -208,6 +276,7 @@ export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = 
                 else for (const e of errors) problems.push(`${file}: ${c.name}: ${object.kind} ${object.metadata.name}: ${e}`);
             }
             rendered.push(rc);
+            if (key) writeCache(repoDir, "checked", key, { rc, problems: problems.slice(before) });
         } catch (e) {
             if (e instanceof ConfigProblems) problems.push(...e.lines);
             else throw e;

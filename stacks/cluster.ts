@@ -1,5 +1,5 @@
-import * as github from "@pulumi/github";
-import * as k8s from "@pulumi/kubernetes";
+import { githubSdk } from "../components/sdks";
+import * as k8s from "../components/k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoCd, PlatformNamespaces, RepositoryAccess, RootApp, SealedSecretsKey, SealingKeyPair } from "../components/bootstrap";
 import { catalog } from "../components/catalog";
@@ -78,7 +78,7 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     });
     const needsGithub = config.gitops.access === "deployKey" || config.secretDelivery.commitSealed || config.secretDelivery.githubEnvironment;
     const githubProvider = needsGithub
-        ? new github.Provider("github", { owner: config.gitops.github!.owner, token: secrets.githubToken! })
+        ? new (githubSdk().Provider)("github", { owner: config.gitops.github!.owner, token: secrets.githubToken! })
         : undefined;
     const providers = { providers: githubProvider ? [kubernetes, githubProvider] : [kubernetes] };
 

@@ -124,12 +124,12 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
         ["--values <tmp>/nope.yaml: no such file"]],
     ["--cert on a folder", () => lines(() => sealCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(tmp, "empty.yaml"), cert: tmp, out: path.join(tmp, "o") })).map((l) => l.replace(tmp, "<tmp>")),
         ["--cert <tmp>: is a folder; give a file"]],
-    ["plan:diff --out on a folder", () => lines(() => diffCommand({ stack: "ai-pod-1", base: "HEAD", out: tmp })).map((l) => l.replace(tmp, "<tmp>")),
+    ["plan:diff --out on a folder", () => linesAsync(() => diffCommand({ stack: "ai-pod-1", base: "HEAD", out: tmp })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
         ["--out <tmp>: is a folder; give a file name to write the report to"]],
     // 7. the command line as users script it
-    ["plan:diff --stack with --all-stacks", () => lines(() => diffCommand({ stack: "ai-pod-1", "all-stacks": true, base: "HEAD" })),
+    ["plan:diff --stack with --all-stacks", () => linesAsync(() => diffCommand({ stack: "ai-pod-1", "all-stacks": true, base: "HEAD" })),
         ["--stack: and --all-stacks together; give one stack, or all of them"]],
-    ["plan:diff --stack that does not exist", () => lines(() => diffCommand({ stack: "ai-pod-9", base: "HEAD" })).map((l) => l.replace(/stacks here: .*$/, "stacks here: ...")),
+    ["plan:diff --stack that does not exist", () => linesAsync(() => diffCommand({ stack: "ai-pod-9", base: "HEAD" })).then((l) => l.map((x) => x.replace(/stacks here: .*$/, "stacks here: ..."))),
         ["--stack ai-pod-9: no Pulumi.ai-pod-9.yaml here nor at HEAD; stacks here: ..."]],
 ];
 

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
-import { planAndRead, planDiff, readSnapshot } from "../cli/diff";
+import { planDiff, readSnapshot } from "../cli/diff";
+import { planAndRead } from "../cli/planRead";
 import { quoted, readmeSample, samplePrComment } from "../cli/docs";
 import { renderSvg } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
@@ -120,9 +121,9 @@ describe("plan:diff", () => {
         assert.ok(!diffReport("ai-pod-1", base, gpus).includes("### Model cache"), "more GPUs keep the cache");
     });
 
-    it("renders the working tree against a git ref through a clean worktree", function () {
+    it("renders the working tree against a git ref through a clean worktree", async function () {
         this.timeout(120_000);
-        const markdown = planDiff(root, "HEAD", "ai-pod-3");
+        const markdown = await planDiff(root, "HEAD", "ai-pod-3");
         assert.match(markdown, /^<!-- saif-platform:plan-diff -->/);
         assert.match(markdown, /## Stack `ai-pod-3`/);
         // The working tree may differ from HEAD while developing; in CI (a clean clone) it is the same.

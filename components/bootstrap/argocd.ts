@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { controllerServiceAccount, marketplace, renderArgoCdInstance, renderSubscription } from "../../lib/argocdInstance";
 import { healthChecksAsArgoCdCm } from "../../lib/health";
@@ -35,7 +35,10 @@ export class ArgoCd extends pulumi.ComponentResource {
             // The Release waits for every object of the chart with Helm's own timeout: the `timeout` input, 300 s by
             // default (pulumi-kubernetes provider/pkg/provider/helm_release.go defaultTimeoutSeconds, setDefaults);
             // customTimeouts do not change it.
-            const release = new k8s.helm.v3.Release(`${name}-release`, {
+            // Loaded here only: a plan of the other flavors never needs Helm.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const helm = require("@pulumi/kubernetes/helm/v3") as typeof import("@pulumi/kubernetes/helm/v3");
+            const release = new helm.Release(`${name}-release`, {
                 name: "argo-cd",
                 chart: "argo-cd",
                 version: a.chartVersion,

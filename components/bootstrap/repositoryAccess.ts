@@ -1,7 +1,7 @@
-import * as github from "@pulumi/github";
-import * as k8s from "@pulumi/kubernetes";
+import type * as github from "@pulumi/github";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
+import { githubSdk, tlsSdk } from "../sdks";
 import type { ClusterConfig } from "../../stacks/types";
 
 export interface RepositoryAccessArgs {
@@ -35,8 +35,8 @@ export class RepositoryAccess extends pulumi.ComponentResource {
             labels: { "argocd.argoproj.io/secret-type": "repository", "app.kubernetes.io/managed-by": "pulumi" },
         };
         if (g.access === "deployKey") {
-            const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
-            const deployKey = new github.RepositoryDeployKey(`${name}-deploy-key`, {
+            const key = new (tlsSdk().PrivateKey)(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
+            const deployKey = new (githubSdk().RepositoryDeployKey)(`${name}-deploy-key`, {
                 repository: g.github!.repository,
                 title: `argocd ${args.cluster}`,
                 key: key.publicKeyOpenssh,

@@ -1,5 +1,5 @@
-import * as certmanager from "@pulumi/kubernetes-cert-manager";
-import * as k8s from "@pulumi/kubernetes";
+import { certManagerSdk } from "../sdks";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../stacks/types";
 import type { PlatformNamespaces } from "../bootstrap/namespaces";
@@ -31,7 +31,7 @@ export class PlatformCertificates extends pulumi.ComponentResource {
         // Pinned: without a version the provider resolves the newest chart on every preview and upgrades it on
         // every up (pulumi-kubernetes provider/pkg/provider/helm_release.go Check). The repository is configurable
         // for disconnected sites (the chart is fetched by the machine running Pulumi, in preview too).
-        const manager = new certmanager.CertManager(`${name}-cert-manager`, {
+        const manager = new (certManagerSdk().CertManager)(`${name}-cert-manager`, {
             installCRDs: true,
             helmOptions: {
                 namespace: "cert-manager",

@@ -1,5 +1,6 @@
-import * as github from "@pulumi/github";
-import * as k8s from "@pulumi/kubernetes";
+import type * as github from "@pulumi/github";
+import { githubSdk } from "../sdks";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSecret } from "../catalog/secrets";
 import { sealedSecretFile } from "../../lib/sealedFiles";
@@ -47,7 +48,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                 // The sealed file is ciphertext meant for Git: reviewers see it in previews. Sealing is deterministic under
                 // the fleet key, so an unchanged value gives the same bytes and no commit.
                 const path = def.key;
-                files[def.key] = new github.RepositoryFile(`${name}-${def.key}`, {
+                files[def.key] = new (githubSdk().RepositoryFile)(`${name}-${def.key}`, {
                     repository: commit.repository,
                     branch: commit.branch,
                     file: pulumi.unsecret(sealed.apply((f) => f.path)),
@@ -60,12 +61,12 @@ export class PlatformSecrets extends pulumi.ComponentResource {
             }
         }
         if (args.environment) {
-            const env = new github.RepositoryEnvironment(`${name}-environment`, {
+            const env = new (githubSdk().RepositoryEnvironment)(`${name}-environment`, {
                 repository: args.environment.repository,
                 environment: `cluster-${args.cluster}`,
             }, { parent: this, dependsOn: [...args.after] });
             for (const { def, value } of args.secrets) {
-                new github.ActionsEnvironmentSecret(`${name}-env-${def.key}`, {
+                new (githubSdk().ActionsEnvironmentSecret)(`${name}-env-${def.key}`, {
                     repository: args.environment.repository,
                     environment: env.environment,
                     secretName: envName(def.key),

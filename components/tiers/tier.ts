@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { tierNames, TierNumber } from "../catalog/types";
 import { renderApplication } from "../../lib/application";

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * The CLI's launcher: runs compiled JavaScript, not tsx (tsx hooks and source-maps every module the process loads,
+ * the SDKs included: half of a plan's CPU). The TypeScript sources are bundled once with esbuild into a cache keyed
+ * by their hash (node_modules/.cache/saif-platform/cli/<hash>/), so `npm ci --ignore-scripts` is all it needs.
+ *
+ * It also keeps out what a plan never runs. @pulumi/pulumi 3.270.0 loads its closure serializer eagerly
+ * (runtime/index.js requires ./closure/serializeClosure and ./closure/codePaths, which pull in TypeScript and
+ * @npmcli/arborist) and its Automation API (index.js requires ./automation); here each is loaded on first use
+ * instead. The file names are pinned with the SDK version (test/speed.test.ts fails if they change).
+ */
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+const Module = require("node:module");
+
+const root = path.resolve(__dirname, "..");
+const cache = path.join(root, "node_modules", ".cache", "saif-platform");
+
+// Node's compile cache: V8 compiling ~1,000 modules is the largest start-up cost left once tsx is gone.
+if (typeof Module.enableCompileCache === "function" && !process.env.SAIF_NO_COMPILE_CACHE) {
+    try {
+        Module.enableCompileCache(path.join(cache, "compile"));
+    } catch {
+        // A read-only cache: compile every time.
+    }
+}
+
+/** A hash of every source the CLI is built from. */
+function sourcesHash() {
+    const hash = createHash("sha256");
+    const walk = (dir) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) walk(full);
+            else if (entry.name.endsWith(".ts")) hash.update(path.relative(root, full)).update("\0").update(fs.readFileSync(full)).update("\0");
+        }
+    };
+    for (const dir of ["cli", "components", "lib", "stacks"]) walk(path.join(root, dir));
+    for (const f of ["package.json", "tsconfig.json"]) hash.update(fs.readFileSync(path.join(root, f)));
+    hash.update(process.version);
+    return hash.digest("hex").slice(0, 20);
+}
+
+function build() {
+    const out = path.join(cache, "cli", sourcesHash(), "main.js");
+    if (fs.existsSync(out)) return out;
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    require("esbuild").buildSync({
+        entryPoints: [path.join(root, "cli", "main.ts")],
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        // The SDKs stay in node_modules (their own files, their own module identity); only our code is bundled.
+        packages: "external",
+        outfile: tmp,
+        logLevel: "error",
+    });
+    fs.renameSync(tmp, out);
+    return out;
+}
+
+/** SDK modules a plan never runs, replaced by stand-ins that load the real module on first use. */
+function lazyInternals() {
+    const sep = path.sep;
+    const parentIs = (parent, tail) => !!parent && typeof parent.filename === "string" && parent.filename.endsWith(tail.split("/").join(sep));
+    const load = Module._load;
+    Module._load = function (request, parent, _isMain) {
+        if (parentIs(parent, "/@pulumi/pulumi/runtime/index.js")) {
+            if (request === "./closure/serializeClosure") {
+                let real;
+                const get = () => (real ??= load.call(Module, request, parent, false));
+                return {
+                    serializeFunction: (...a) => get().serializeFunction(...a),
+                    serializeFunctionAsync: (...a) => get().serializeFunctionAsync(...a),
+                };
+            }
+            if (request === "./closure/codePaths") {
+                let real;
+                const get = () => (real ??= load.call(Module, request, parent, false));
+                return { computeCodePaths: (...a) => get().computeCodePaths(...a) };
+            }
+        }
+        if (parentIs(parent, "/@pulumi/pulumi/index.js") && request === "./automation") {
+            let real;
+            const get = () => (real ??= load.call(Module, request, parent, false));
+            return new Proxy({}, {
+                get: (_, p) => (p === "__esModule" ? true : get()[p]),
+                has: (_, p) => p in get(),
+                ownKeys: () => Reflect.ownKeys(get()),
+                getOwnPropertyDescriptor: (_, p) => {
+                    const d = Reflect.getOwnPropertyDescriptor(get(), p);
+                    return d ? { ...d, configurable: true } : undefined;
+                },
+            });
+        }
+        return load.apply(this, arguments);
+    };
+}
+
+lazyInternals();
+require(build());
