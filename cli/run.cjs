@@ -101,5 +101,9 @@ function lazyInternals() {
     };
 }
 
-lazyInternals();
-require(build());
+if (require.main === module) {
+    lazyInternals();
+    require(build());
+} else {
+    module.exports = { lazyInternals, build };
+}

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { contentProblems, kustomizeAvailable, renderStack } from "../cli/render";
 import { schemaErrors } from "../cli/validate";
 import { applyOrder, checkNeeds, ContentObject, needsOf } from "../lib/content";
@@ -34,6 +35,17 @@ describe("the platform's content in apps/, rendered and checked offline", functi
             assert.equal(rendered.length, config.components.length, stack);
             for (const rc of rendered) for (const { object } of rc.objects) assert.deepEqual(schemaErrors(schemas, object), [], `${stack} ${rc.name} ${object.kind}`);
             assert.deepEqual(contentProblems(root, config, rendered), [], stack);
+        }
+    });
+
+    it("has every file of apps/ that Argo CD reads tracked by Git (Chart.yaml and values.yaml of each chart included)", function () {
+        const r = spawnSync("git", ["ls-files", "apps"], { cwd: root, encoding: "utf8" });
+        if (r.status !== 0) this.skip();
+        const tracked = new Set(r.stdout.trim().split("\n"));
+        const config = parseClusterConfig(stackRaw("ai-pod-1"));
+        for (const c of config.components) {
+            const need = c.content === "helm" ? ["Chart.yaml", "values.yaml"] : c.content === "kustomize" ? ["kustomization.yaml"] : ["README.md"];
+            for (const f of need) assert.ok(tracked.has(`${c.source.path}/${f}`), `${c.source.path}/${f} is not tracked (git-ignored?)`);
         }
     });
 

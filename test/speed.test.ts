@@ -1,0 +1,88 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { root } from "./helpers";
+
+const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+const launcher = path.join(root, "cli", "run.cjs");
+
+function run(args: string[], env: Record<string, string> = {}) {
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
+    assert.equal(r.status, 0, r.stderr);
+    return r;
+}
+
+/** Every file under a folder, relative path -> contents. */
+function files(dir: string): Map<string, string> {
+    const out = new Map<string, string>();
+    const walk = (d: string) => {
+        for (const f of readdirSync(d).sort()) {
+            const full = path.join(d, f);
+            if (statSync(full).isDirectory()) walk(full);
+            else out.set(path.relative(dir, full), readFileSync(full, "utf8"));
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+describe("the fast path changes no output", function () {
+    this.timeout(180_000);
+    let tmp: string;
+    before(() => {
+        tmp = mkdtempSync(path.join(tmpdir(), "speed-"));
+    });
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it("plans each stack through the compiled CLI exactly as through tsx from the same sources (preview.json, plan.json, manifests, rendered)", () => {
+        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+            const config = path.join(root, "test/fixtures/stacks", `Pulumi.${stack}.yaml`);
+            run([launcher, "plan", "--stack", stack, "--config", config, "--out", path.join(tmp, `fast-${stack}`)]);
+            run([tsx, "cli/main.ts", "plan", "--stack", stack, "--config", config, "--out", path.join(tmp, `slow-${stack}`)]);
+            const fast = files(path.join(tmp, `fast-${stack}`));
+            const slow = files(path.join(tmp, `slow-${stack}`));
+            assert.ok(fast.has("preview.json") && fast.has("plan.json") && [...fast.keys()].some((k) => k.startsWith("manifests/")));
+            assert.deepEqual([...fast.keys()], [...slow.keys()], stack);
+            for (const [k, v] of fast) assert.equal(v, slow.get(k), `${stack}: ${k}`);
+        }
+    });
+
+    it("plans several stacks in one process exactly as in separate processes", () => {
+        run([launcher, "plan", "--stacks", "ai-pod-1,ai-pod-3", "--out", path.join(tmp, "many")]);
+        for (const stack of ["ai-pod-1", "ai-pod-3"]) {
+            run([launcher, "plan", "--stack", stack, "--out", path.join(tmp, `one-${stack}`)]);
+            const many = files(path.join(tmp, "many", stack));
+            const one = files(path.join(tmp, `one-${stack}`));
+            assert.deepEqual([...many.keys()], [...one.keys()], stack);
+            for (const [k, v] of many) assert.equal(v, one.get(k), `${stack}: ${k}`);
+        }
+    });
+
+    it("loads none of what a plan never runs: the closure serializer (TypeScript, arborist), the Automation API, the optional SDKs", () => {
+        const r = run([launcher, "plan", "--stack", "ai-pod-1", "--config", path.join(root, "test/fixtures/stacks/Pulumi.ai-pod-1.yaml")], { SAIF_REPORT_MODULES: "1" });
+        const report = JSON.parse(/saif-modules (\{.*\})/.exec(r.stderr)![1]) as Record<string, number | boolean>;
+        assert.deepEqual({ ...report, modules: 0 }, {
+            modules: 0, typescript: 0, arborist: 0, automation: 0, closure: 0, github: 0, tls: 0, certManager: 0, helm: 0, kubernetesIndex: false,
+        });
+        assert.ok((report.modules as number) < 600, `${String(report.modules)} modules`);
+        // The launcher stubs these SDK files by name: pinned with the SDK version they were read from.
+        const sdk = JSON.parse(readFileSync(path.join(root, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string };
+        assert.equal(sdk.version, "3.270.0");
+        for (const f of ["runtime/closure/serializeClosure.js", "runtime/closure/codePaths.js", "automation/index.js"]) {
+            assert.ok(existsSync(path.join(root, "node_modules/@pulumi/pulumi", f)), f);
+        }
+        const runtimeIndex = readFileSync(path.join(root, "node_modules/@pulumi/pulumi/runtime/index.js"), "utf8");
+        assert.match(runtimeIndex, /require\("\.\/closure\/serializeClosure"\)/);
+        assert.match(runtimeIndex, /require\("\.\/closure\/codePaths"\)/);
+        // What the stubs stand for still works on first use, and loads then.
+        const probe = run(["-e", `require(${JSON.stringify(launcher)}).lazyInternals();
+const pulumi = require("@pulumi/pulumi");
+const before = Object.keys(require.cache).some((f) => f.includes("/@pulumi/pulumi/automation/"));
+const ok = typeof pulumi.automation.LocalWorkspace === "function" && typeof pulumi.runtime.computeCodePaths === "function";
+const after = Object.keys(require.cache).some((f) => f.includes("/@pulumi/pulumi/automation/"));
+console.log(JSON.stringify({ before, ok, after }));`]);
+        assert.deepEqual(JSON.parse(probe.stdout), { before: false, ok: true, after: true });
+    });
+});
