@@ -89,7 +89,8 @@ async function planSide(cwd: string, top: string, stacks: readonly string[], out
     const snapshots = new Map<string, PlanSnapshot>();
     let done = false;
     if (multi && present.length > 0) {
-        const r = await run(cwd, [...command, "plan", "--stacks", present.join(","), "--out", out]);
+        // A larger young generation cuts GC work when one process plans many stacks (research: plan-performance §2).
+        const r = await run(cwd, ["--max-semi-space-size=64", ...command, "plan", "--stacks", present.join(","), "--out", out]);
         // Exit 2 is a usage error: this CLI does not know --stacks; plan stack by stack instead.
         done = r.status !== 2;
     }
