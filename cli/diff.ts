@@ -22,8 +22,14 @@ function git(cwd: string, args: string[]): string {
     return r.stdout.trim();
 }
 
-/** Read what `plan --out` wrote. */
+/** Read what `plan --out` wrote (or `plan --stacks ... --snapshot`: one snapshot.json). */
 export function readSnapshot(dir: string): PlanSnapshot {
+    const bundle = path.join(dir, "snapshot.json");
+    if (existsSync(bundle)) {
+        const b = JSON.parse(readFileSync(bundle, "utf8")) as { summary: PlanSummary; manifests: [string, string][]; rendered: Record<string, [string, string][]>; graph: string };
+        const rendered = new Map(Object.entries(b.rendered).map(([c, objects]) => [c, new Map(objects)]));
+        return { summary: b.summary, manifests: new Map(b.manifests), ...(rendered.size > 0 ? { rendered } : {}), graph: b.graph };
+    }
     const manifests = new Map<string, string>();
     const mdir = path.join(dir, "manifests");
     if (existsSync(mdir)) {
@@ -90,7 +96,7 @@ async function planSide(cwd: string, top: string, stacks: readonly string[], out
     let done = false;
     if (multi && present.length > 0) {
         // A larger young generation cuts GC work when one process plans many stacks (research: plan-performance §2).
-        const r = await run(cwd, ["--max-semi-space-size=64", ...command, "plan", "--stacks", present.join(","), "--out", out]);
+        const r = await run(cwd, ["--max-semi-space-size=64", ...command, "plan", "--stacks", present.join(","), "--out", out, "--snapshot"]);
         // Exit 2 is a usage error: this CLI does not know --stacks; plan stack by stack instead.
         done = r.status !== 2;
     }
@@ -107,7 +113,7 @@ async function planSide(cwd: string, top: string, stacks: readonly string[], out
         const dir = path.join(out, s);
         const error = path.join(dir, "error.txt");
         if (!present.includes(s)) snapshots.set(s, { manifests: new Map(), missing: `no Pulumi.${s}.yaml` });
-        else if (existsSync(error) || !existsSync(path.join(dir, "preview.json"))) {
+        else if (existsSync(error) || !(existsSync(path.join(dir, "preview.json")) || existsSync(path.join(dir, "snapshot.json")))) {
             const text = existsSync(error) ? readFileSync(error, "utf8") : "no plan written";
             snapshots.set(s, { manifests: new Map(), missing: `plan failed: ${text.trim().split("\n").slice(0, 5).join("; ")}` });
         } else snapshots.set(s, readSnapshot(dir));

@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
         options: {
             stack: { type: "string" },
             stacks: { type: "string" },
+            snapshot: { type: "boolean" },
             config: { type: "string" },
             values: { type: "string" },
             out: { type: "string" },

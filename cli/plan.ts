@@ -7,7 +7,7 @@ import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
-import { contentProblems, kustomizeAvailable, renderStack, writeRendered } from "./render";
+import { contentProblems, kustomizeAvailable, renderedTexts, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
 import { checkOutDir } from "./files";
 import { loadStack, StackInput, stackNames } from "./stackFile";
@@ -20,6 +20,8 @@ export interface PlanFlags {
     stack?: string;
     stacks?: string;
     "all-stacks"?: boolean;
+    /** With several stacks: write snapshot.json per stack (what plan:diff reads) instead of the file tree. */
+    snapshot?: boolean;
     config?: string;
     values?: string;
     out?: string;
@@ -75,7 +77,8 @@ async function planMany(flags: PlanFlags): Promise<number> {
         const out = flags.out ? path.join(flags.out, stack) : undefined;
         try {
             const result = await buildPlan(dir, stack);
-            if (out) writePlan(out, result);
+            if (out && flags.snapshot) writeSnapshot(out, result);
+            else if (out) writePlan(out, result);
             else console.log(`${result.text}\n`);
         } catch (e) {
             if (!(e instanceof ConfigProblems)) throw e;
@@ -112,6 +115,22 @@ export function writePlan(out: string, result: PlanResult): { manifests: number 
     if (result.rendered) writeRendered(renderedDir, result.rendered);
     for (const m of files) writeFileSync(path.join(dir, m.file), m.yaml);
     return { manifests: files.length };
+}
+
+/**
+ * What plan:diff reads, in one file (snapshot.json) instead of a hundred: the summary, every manifest and rendered
+ * object as text by key, the graph. Thousands of small files are most of a fleet diff's time otherwise.
+ */
+export function writeSnapshot(out: string, result: PlanResult): void {
+    mkdirSync(out, { recursive: true });
+    const rendered: Record<string, [string, string][]> = Object.fromEntries((result.rendered ?? []).map((rc) => [rc.name, []]));
+    for (const f of renderedTexts(result.rendered ?? [])) (rendered[f.component] ??= []).push([f.key, f.text]);
+    writeFileSync(path.join(out, "snapshot.json"), JSON.stringify({
+        summary: planSummary(result.plan),
+        manifests: manifests(result.recording).map((m) => [m.key, m.yaml]),
+        rendered,
+        graph: renderMermaid(result.plan),
+    }));
 }
 
 /** Debian's Chromium, or the one named by PUPPETEER_EXECUTABLE_PATH. */

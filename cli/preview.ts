@@ -84,7 +84,13 @@ export function previewJson(rec: Recording): unknown {
     return { steps, changeSummary, outputs: maskSecrets(rec.outputs), diagnostics: rec.logs };
 }
 
+/** How a plan:diff tells objects apart: by the object, not the file (a number prefix is a position). */
+export function manifestKey(kind: string, patch: boolean, namespace: string | undefined, name: string): string {
+    return `${kind}${patch ? " (patch)" : ""}/${namespace ?? ""}/${name}`;
+}
+
 export interface Manifest {
+    readonly key: string;
     readonly file: string;
     readonly urn: string;
     readonly object: Record<string, unknown>;
@@ -103,6 +109,6 @@ export function manifests(rec: Recording): Manifest[] {
         const patch = r.type.endsWith("Patch");
         const file = `${String(i + 1).padStart(3, "0")}-${kind.toLowerCase()}${patch ? "-patch" : ""}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name ?? r.name}.yaml`;
         const header = `# ${urns.get(r.urn) ?? r.urn}${patch ? "\n# server-side apply patch: creates the object when absent, adopts it when present" : ""}\n`;
-        return { file, urn: urns.get(r.urn) ?? r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
+        return { key: manifestKey(kind, patch, meta.namespace, meta.name ?? r.name), file, urn: urns.get(r.urn) ?? r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
     });
 }

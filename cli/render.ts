@@ -289,18 +289,26 @@ export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = 
 const fileName = (i: number, o: ContentObject) =>
     `${String(i + 1).padStart(3, "0")}-${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ""}${o.metadata.name}.yaml`;
 
-/** Write one folder per component, objects in apply order; Helm components as chart.yaml (chart, version, values). */
-export function writeRendered(out: string, rendered: readonly RenderedComponent[]): void {
-    for (const rc of rendered) {
-        const dir = path.join(out, rc.name);
-        mkdirSync(dir, { recursive: true });
-        if (rc.chart) {
-            writeFileSync(path.join(dir, "chart.yaml"), `# Not rendered offline: the chart is fetched by Argo CD's repo-server.\n${stringify({
+/** Each component's rendered files: objects in apply order, a Helm component as chart.yaml (chart, version, values). */
+export function renderedTexts(rendered: readonly RenderedComponent[]): { component: string; file: string; key: string; text: string }[] {
+    return rendered.flatMap((rc) => [
+        ...(rc.chart ? [{
+            component: rc.name, file: "chart.yaml", key: "chart",
+            text: `# Not rendered offline: the chart is fetched by Argo CD's repo-server.\n${stringify({
                 chart: rc.chart.name, version: rc.chart.version, repository: rc.chart.repository, values: rc.chart.values,
-            }, { lineWidth: 0 })}`);
-        }
-        rc.objects.forEach(({ object, file }, i) => writeFileSync(path.join(dir, fileName(i, object)), `# ${file}\n${stringify(object, { lineWidth: 0 })}`));
-    }
+            }, { lineWidth: 0 })}`,
+        }] : []),
+        ...rc.objects.map(({ object, file }, i) => ({
+            component: rc.name, file: fileName(i, object), key: `${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`,
+            text: `# ${file}\n${stringify(object, { lineWidth: 0 })}`,
+        })),
+    ]);
+}
+
+/** Write one folder per component (see renderedTexts). */
+export function writeRendered(out: string, rendered: readonly RenderedComponent[]): void {
+    for (const rc of rendered) mkdirSync(path.join(out, rc.name), { recursive: true });
+    for (const f of renderedTexts(rendered)) writeFileSync(path.join(out, f.component, f.file), f.text);
 }
 
 /** One line per component: its source, how many objects of each kind, or its chart. */

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { buildPlan, writePlan } from "../cli/plan";
+import { buildPlan, writePlan, writeSnapshot } from "../cli/plan";
+import { readSnapshot } from "../cli/diff";
 import { expectedDependencies, fixtureStack, root, seedTable } from "./helpers";
 
 interface Step {
@@ -16,13 +17,27 @@ interface Step {
 describe("plan --out (the offline plan's files)", () => {
     let out: string;
     let text: string;
+    let snapshotDir: string;
     before(async () => {
         out = mkdtempSync(path.join(tmpdir(), "plan-"));
+        snapshotDir = mkdtempSync(path.join(tmpdir(), "snapshot-"));
         const result = await buildPlan(root, "ai-pod-2", fixtureStack("ai-pod-2"));
         text = result.text;
         writePlan(out, result);
+        writeSnapshot(snapshotDir, result);
     });
-    after(() => rmSync(out, { recursive: true, force: true }));
+    after(() => {
+        rmSync(out, { recursive: true, force: true });
+        rmSync(snapshotDir, { recursive: true, force: true });
+    });
+
+    it("snapshot.json (plan --stacks --snapshot) reads back as the same plan as the file tree, so an old base diffs against a new head", () => {
+        assert.deepEqual(readdirSync(snapshotDir), ["snapshot.json"]);
+        const tree = readSnapshot(out);
+        const bundle = readSnapshot(snapshotDir);
+        assert.ok(tree.manifests.size > 20 && (tree.rendered?.size ?? 0) > 5);
+        assert.deepEqual(bundle, tree);
+    });
 
     it("prints the bootstrap before the first component, the table in dependency order, then the critical path and times", () => {
         const lines = text.split("\n");
