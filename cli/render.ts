@@ -13,7 +13,6 @@ import { checkOutDir } from "./files";
 import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
 import type { ClusterComponent, ClusterConfig } from "../stacks/types";
-import { schemaErrors } from "./validate";
 
 export type RenderedObject = ContentObject;
 
@@ -244,6 +243,10 @@ export function inThisRepository(repoDir: string, c: ClusterComponent): boolean 
     return existsSync(path.join(repoDir, c.source.path));
 }
 
+// Loaded on a cache miss only: Ajv and the schemas are a tenth of a plan's memory (see the README's benchmarks).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validator = () => require("./validate") as typeof import("./validate");
+
 /** Render every enabled component of a stack whose source is here, and validate every object strictly. */
 export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = path.join(repoDir, "test/schemas")): RenderedComponent[] {
     const problems: string[] = [];
@@ -271,7 +274,7 @@ export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = 
                     const problem = spec.name && spec.channel ? channelProblem(spec.name, spec.channel) : undefined;
                     if (problem) problems.push(`${file}: ${c.name}: ${problem}`);
                 }
-                const errors = schemaErrors(schemaDir, object);
+                const errors = validator().schemaErrors(schemaDir, object);
                 if (errors === undefined) problems.push(`${file}: ${c.name}: ${object.apiVersion} ${object.kind} has no schema here; vendor its CRD into test/schemas/`);
                 else for (const e of errors) problems.push(`${file}: ${c.name}: ${object.kind} ${object.metadata.name}: ${e}`);
             }

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { stringify } from "yaml";
 import { root } from "./helpers";
 
 const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
@@ -84,5 +85,31 @@ const ok = typeof pulumi.automation.LocalWorkspace === "function" && typeof pulu
 const after = Object.keys(require.cache).some((f) => f.includes("/@pulumi/pulumi/automation/"));
 console.log(JSON.stringify({ before, ok, after }));`]);
         assert.deepEqual(JSON.parse(probe.stdout), { before: false, ok: true, after: true });
+    });
+});
+
+describe("the launcher's heap flags for very large stacks", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { heapFlags } = require(launcher) as { heapFlags: (argv: string[], cwd?: string, nodeOptions?: string, execArgv?: string[]) => string[] | undefined };
+    let tmp: string;
+    before(() => {
+        tmp = mkdtempSync(path.join(tmpdir(), "heap-"));
+        const extra = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x${i}`, { tier: 1, path: `apps/x${i}`, estimateSeconds: 30, description: "a synthetic component with a long enough line" }]));
+        writeFileSync(path.join(tmp, "big.yaml"), stringify({ config: { "saif-platform:extraComponents": extra } }));
+    });
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    it("leaves the real stacks alone (one stat, no re-run)", () => {
+        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) assert.equal(heapFlags(["plan", "--stack", stack], root, "", []), undefined);
+    });
+
+    it("caps old space from the component count, and not when the user set a cap or another command runs", () => {
+        const argv = ["plan", "--stack", "synthetic", "--config", path.join(tmp, "big.yaml")];
+        assert.deepEqual(heapFlags(argv, root, "", []), ["--max-semi-space-size=64", `--max-old-space-size=${Math.ceil(256 + 0.09 * 3024)}`]);
+        assert.deepEqual(heapFlags(["plan", "--stack=synthetic", `--config=${path.join(tmp, "big.yaml")}`], root, "", []), heapFlags(argv, root, "", []));
+        assert.equal(heapFlags(argv, root, "--max-old-space-size=4096", []), undefined);
+        assert.equal(heapFlags(argv, root, "", ["--max-old-space-size=900"]), undefined);
+        assert.equal(heapFlags(["render", ...argv.slice(1)], root, "", []), undefined);
+        assert.equal(heapFlags(["plan", "--stack", "synthetic", "--config", path.join(tmp, "missing.yaml")], root, "", []), undefined);
     });
 });
