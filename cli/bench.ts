@@ -139,6 +139,11 @@ export function benchCommand(): number {
     row("compiled CLI, direct", direct, "<= 500 ms, <= 110 MiB", direct.wallMs > 500 || direct.maxRssMb > 110);
     row("through npm run plan", viaNpm, "<= 700 ms", viaNpm.wallMs > 700);
     console.log(`  ${"the same sources through tsx (the old way)".padEnd(40)} ${fmt(old.wallMs)} ${fmt(old.cpuMs)}  ${fmt(old.maxRssMb, 1)}     new/old: wall x${(direct.wallMs / old.wallMs).toFixed(2)}, CPU x${(direct.cpuMs / old.cpuMs).toFixed(2)}`);
+    // Where one stack's memory goes: Node alone, the CLI loaded (its --help), then the plan (the SDK and the mock run).
+    const nodeAlone = best([0, 1, 2].map(() => timeRun(dir, [process.execPath, "-e", "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`saif-resources ${JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: 0 })}\\n`); })"])));
+    const help = best([0, 1, 2].map(() => timePlan(dir, ["--help"])));
+    console.log(`  ${"where one stack's memory goes".padEnd(40)} Node alone ${nodeAlone.maxRssMb.toFixed(0)} MiB, the CLI loaded ${help.maxRssMb.toFixed(0)} MiB, ` +
+        `the SDK and the mock run ${(direct.maxRssMb - help.maxRssMb).toFixed(0)} MiB more`);
 
     const tmp = mkdtempSync(path.join(tmpdir(), "bench-"));
     try {
@@ -161,7 +166,7 @@ export function benchCommand(): number {
                 // Where the time goes: the pure part (stack file, config, graph, estimates) in this process; the rest
                 // is starting Node and the SDK registering each resource under mocks.
                 const started = process.hrtime.bigint();
-                planCluster(parseClusterConfig(loadStack(tmp, "synthetic", file)));
+                planCluster(parseClusterConfig(loadStack(dir, "synthetic", file)));
                 const pureMs = Number(process.hrtime.bigint() - started) / 1e6;
                 console.log(`  ${"  where the time goes".padEnd(40)} pure part (stack file, config, graph, estimates) ${pureMs.toFixed(0)} ms; ` +
                     `the rest, ${(r.wallMs - pureMs).toFixed(0)} ms, is Node, the SDK and its per-resource work under mocks (${((r.wallMs - pureMs) / total).toFixed(2)} ms per component)`);

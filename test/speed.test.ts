@@ -90,7 +90,10 @@ console.log(JSON.stringify({ before, ok, after }));`]);
 
 describe("the launcher's heap flags for very large stacks", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { heapFlags } = require(launcher) as { heapFlags: (argv: string[], cwd?: string, nodeOptions?: string, execArgv?: string[]) => string[] | undefined };
+    const { heapFlags, smallYoungGeneration } = require(launcher) as {
+        heapFlags: (argv: string[], cwd?: string, nodeOptions?: string, execArgv?: string[]) => string[] | undefined;
+        smallYoungGeneration: (argv: string[], cwd?: string, nodeOptions?: string, execArgv?: string[]) => boolean;
+    };
     let tmp: string;
     before(() => {
         tmp = mkdtempSync(path.join(tmpdir(), "heap-"));
@@ -99,8 +102,14 @@ describe("the launcher's heap flags for very large stacks", () => {
     });
     after(() => rmSync(tmp, { recursive: true, force: true }));
 
-    it("leaves the real stacks alone (one stat, no re-run)", () => {
-        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) assert.equal(heapFlags(["plan", "--stack", stack], root, "", []), undefined);
+    it("leaves the real stacks alone (one stat, no re-run) but keeps their young generation small", () => {
+        for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+            assert.equal(heapFlags(["plan", "--stack", stack], root, "", []), undefined);
+            assert.equal(smallYoungGeneration(["plan", "--stack", stack], root, "", []), true);
+        }
+        assert.equal(smallYoungGeneration(["plan", "--stack", "ai-pod-1"], root, "", ["--max-semi-space-size=64"]), false);
+        assert.equal(smallYoungGeneration(["plan", "--stacks", "ai-pod-1,ai-pod-2"], root, "", []), false);
+        assert.equal(smallYoungGeneration(["plan", "--stack", "synthetic", "--config", path.join(tmp, "big.yaml")], root, "", []), false);
     });
 
     it("caps old space from the component count, and not when the user set a cap or another command runs", () => {
