@@ -6,7 +6,8 @@ import { ConfigProblems } from "../lib/problems";
 const commands: Record<string, string> = {
     plan: `npm run plan -- --stack <name> | --stacks <a,b,...> | --all-stacks [--config <file>] [--values <file>] [--out <dir>] [--svg]
   Validates the stack, renders and checks apps/, prints the plan, and runs the program under Pulumi mocks.
-  Several stacks are planned in turn in one process (--out <dir>/<stack>/ each); exit 1 if any fails.
+  Several stacks are planned in turn in one process (--out <dir>/<stack>/ each; --snapshot: one snapshot.json
+  each, what plan:diff reads); exit 1 if any fails.
   --config  another stack file (default Pulumi.<name>.yaml)   --values  secret values (YAML, keep out of Git)
   --out     write preview.json, plan.json, graph.mmd, manifests/ and rendered/   --svg  also graph.svg (Chromium)`,
     "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
