@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
-    closestName, declaredWaveInversions, derivedWaves, findCycle, gatedSchedule, GraphNode, topologicalOrder,
+    closestName, declaredWaveInversions, derivedWaves, findCycle, findCycles, gatedSchedule, GraphNode, topologicalOrder,
     unknownDependencies, waveSchedule,
 } from "../lib/graph";
 
@@ -114,5 +114,50 @@ describe("graph (pure)", () => {
         assert.equal(derivedWaves(nodes).get("n9999"), 9999);
         const cyclic = [{ ...nodes[0], dependsOn: ["n9999"] }, ...nodes.slice(1)];
         assert.equal(findCycle(cyclic)?.length, 10_001);
+    });
+});
+
+// Cases found by mutation testing (test/MUTATION.md): each asserts what a user sees in the plan or an error line.
+describe("graph: edges of the lines users read", () => {
+    const node = (name: string, dependsOn: string[] = [], estimateSeconds = 60): GraphNode => ({ name, dependsOn, estimateSeconds });
+
+    it("names at most `max` separate cycles, and every one up to it", () => {
+        const nodes = ["a", "b", "c"].flatMap((x) => [node(`${x}1`, [`${x}2`]), node(`${x}2`, [`${x}1`])]);
+        assert.equal(findCycles(nodes, 2).length, 2);
+        assert.deepEqual(findCycles(nodes, 3).map((c) => c.length), [3, 3, 3]);
+        assert.deepEqual(findCycles(nodes, 1), [["a1", "a2", "a1"]]);
+    });
+
+    it("keeps the input order inside a wave (the plan's table does not reshuffle)", () => {
+        assert.deepEqual(topologicalOrder([node("c"), node("a"), node("b"), node("d", ["a"])]), ["c", "a", "b", "d"]);
+    });
+
+    it("lists sync waves in numeric order whatever order components come in, the first of equals as a wave's slowest", () => {
+        const nodes = [{ ...node("late", [], 30), w: 2 }, { ...node("first", [], 10), w: -1 }, { ...node("tie-a", [], 50), w: 0 }, { ...node("tie-b", [], 50), w: 0 }];
+        const s = waveSchedule(nodes, (n) => (n as typeof nodes[number]).w, 2);
+        assert.deepEqual(s.steps.map((x) => x.wave), [-1, 0, 2]);
+        assert.deepEqual(s.criticalPath, ["first", "tie-a", "late"]);
+        assert.equal(s.totalSeconds, 10 + 50 + 30 + 2 * 2);
+    });
+
+    it("names the first of equally late dependencies and of equally late ends on the critical path, and a dependency ready at 0 s", () => {
+        const s = gatedSchedule([node("a", [], 60), node("b", [], 60), node("c", ["a", "b"], 30), node("d", ["a", "b"], 30)]);
+        assert.deepEqual(s.criticalPath, ["a", "c"]);
+        assert.equal(s.totalSeconds, 90);
+        const zero = gatedSchedule([node("flag", [], 0), node("app", ["flag"], 30)]);
+        assert.deepEqual(zero.criticalPath, ["flag", "app"]);
+    });
+
+    it("suggests a name only within the typo distance (2, or a third of the name), and the exact match over a near one", () => {
+        assert.equal(closestName("nim-llm", ["nim-llx", "nim-llm"]), "nim-llm");
+        assert.equal(closestName("tetragonx", ["tetragon"]), "tetragon");
+        // "abcdefghi" (9 letters): distance 3 is a typo, 4 is not.
+        assert.equal(closestName("abcdefghi", ["abcdefxyz"]), "abcdefxyz");
+        assert.equal(closestName("abcdefghi", ["abcdewxyz"]), undefined);
+        assert.equal(closestName("gpu", ["splunk-reporter", "vector-exporter"]), undefined);
+        assert.equal(closestName("gpu", []), undefined);
+        // Two names equally close: the first in catalog order is the one suggested.
+        assert.equal(closestName("nfd-operatr", ["nfd-operator", "nfd-operators"]), "nfd-operator");
+        assert.equal(closestName("abc", ["abd", "abe"]), "abd");
     });
 });
