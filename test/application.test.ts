@@ -61,12 +61,12 @@ describe("Application and AppProject objects as the cluster receives them", () =
     });
 
     it("limits the platform project to the repository, each namespace once in order, and each cluster kind once in order", () => {
-        const p = renderAppProject(config, ["b-ns", "a-ns", "b-ns"], [{ group: "", kind: "Namespace" }, { group: "apps.x", kind: "B" }, { group: "", kind: "Namespace" }]);
+        const p = renderAppProject(config, ["b-ns", "a-ns", "b-ns"], [{ group: "apps.x", kind: "B" }, { group: "", kind: "Namespace" }, { group: "apps.x", kind: "A" }, { group: "", kind: "Namespace" }]);
         assert.deepEqual(p.spec, {
             description: `AI pod platform components of ${config.cluster}`,
             sourceRepos: [config.gitops.repoUrl],
             destinations: [{ server: inCluster, namespace: "a-ns" }, { server: inCluster, namespace: "b-ns" }],
-            clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, { group: "apps.x", kind: "B" }],
+            clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, { group: "apps.x", kind: "A" }, { group: "apps.x", kind: "B" }],
         });
     });
 
@@ -91,6 +91,9 @@ describe("Application and AppProject objects as the cluster receives them", () =
         assert.deepEqual(root(false, true).automated, { prune: false, selfHeal: true });
         assert.equal("automated" in root(false, false), false);
         assert.equal("automated" in root(true, true, true), false);
+        const cascade = renderRootApplication({ ...config, rootApp: { ...config.rootApp, finalizer: "cascade" } }, ["x"]);
+        assert.deepEqual(cascade.metadata.finalizers, ["resources-finalizer.argocd.argoproj.io"]);
+        assert.equal("finalizers" in renderRootApplication({ ...config, rootApp: { ...config.rootApp, finalizer: "none" } }, ["x"]).metadata, false);
         const spec = renderRootApplication(config, ["x"]).spec as Spec;
         assert.deepEqual(spec.destination, { server: inCluster, namespace: config.argocd.namespace });
         assert.equal((spec as unknown as { ignoreDifferences: unknown[] }).ignoreDifferences.length, 1);
