@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
+import { objectKey } from "../lib/objectKey";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { checkOutFile } from "./files";
@@ -34,11 +35,9 @@ export function readSnapshot(dir: string): PlanSnapshot {
     const mdir = path.join(dir, "manifests");
     if (existsSync(mdir)) {
         for (const f of readdirSync(mdir).sort()) {
-            // Keyed by the object, not the file: the number prefix is a position, and a move is not an add plus a remove.
             const text = readFileSync(path.join(mdir, f), "utf8");
             const obj = parseYaml(text) as { kind?: string; metadata?: { name?: string; namespace?: string } };
-            const patch = f.includes("-patch-") ? " (patch)" : "";
-            manifests.set(`${obj.kind ?? "?"}${patch}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? f}`, text);
+            manifests.set(objectKey(obj.kind ?? "?", obj.metadata?.namespace, obj.metadata?.name ?? f, f.includes("-patch-")), text);
         }
     }
     // The rendered content: per component, each object keyed by kind/namespace/name (positions are not identity).
@@ -54,7 +53,7 @@ export function readSnapshot(dir: string): PlanSnapshot {
                     continue;
                 }
                 const obj = parseYaml(text) as { kind?: string; metadata?: { name?: string; namespace?: string } };
-                objects.set(`${obj.kind ?? "?"}/${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? f}`, text);
+                objects.set(objectKey(obj.kind ?? "?", obj.metadata?.namespace, obj.metadata?.name ?? f), text);
             }
             rendered.set(component, objects);
         }

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { objectKey } from "../lib/objectKey";
 import { maskSecrets } from "../lib/secretMask";
 import type { Recording, Registration } from "./mockrun";
 
@@ -84,11 +85,6 @@ export function previewJson(rec: Recording): unknown {
     return { steps, changeSummary, outputs: maskSecrets(rec.outputs), diagnostics: rec.logs };
 }
 
-/** How a plan:diff tells objects apart: by the object, not the file (a number prefix is a position). */
-export function manifestKey(kind: string, patch: boolean, namespace: string | undefined, name: string): string {
-    return `${kind}${patch ? " (patch)" : ""}/${namespace ?? ""}/${name}`;
-}
-
 export interface Manifest {
     readonly key: string;
     readonly file: string;
@@ -109,6 +105,6 @@ export function manifests(rec: Recording): Manifest[] {
         const patch = r.type.endsWith("Patch");
         const file = `${String(i + 1).padStart(3, "0")}-${kind.toLowerCase()}${patch ? "-patch" : ""}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name ?? r.name}.yaml`;
         const header = `# ${urns.get(r.urn) ?? r.urn}${patch ? "\n# server-side apply patch: creates the object when absent, adopts it when present" : ""}\n`;
-        return { key: manifestKey(kind, patch, meta.namespace, meta.name ?? r.name), file, urn: urns.get(r.urn) ?? r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
+        return { key: objectKey(kind, meta.namespace, meta.name ?? r.name, patch), file, urn: urns.get(r.urn) ?? r.urn, object, yaml: header + stringify(object, { lineWidth: 0 }) };
     });
 }

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { objectKey } from "../lib/objectKey";
 import { kindInfo } from "../lib/rights";
 import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, needsOf, RenderedComponent } from "../lib/content";
 import { namespacePlan } from "../lib/namespaces";
@@ -302,7 +303,7 @@ export function renderedTexts(rendered: readonly RenderedComponent[]): { compone
             }, { lineWidth: 0 })}`,
         }] : []),
         ...rc.objects.map(({ object, file }, i) => ({
-            component: rc.name, file: fileName(i, object), key: `${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`,
+            component: rc.name, file: fileName(i, object), key: objectKey(object.kind, object.metadata.namespace, object.metadata.name),
             text: `# ${file}\n${stringify(object, { lineWidth: 0 })}`,
         })),
     ]);

@@ -32,10 +32,6 @@ export function unknownDependencies(nodes: readonly GraphNode[]): UnknownDepende
 }
 
 /**
- * One cycle, as the list of names along it with the first repeated at the end (`a -> b -> a`), or undefined.
- * Iterative DFS, so ten thousand components in one chain do not overflow the stack. Unknown names are skipped.
- */
-/**
  * Every cycle that does not share a component with one already found: each one found, its components are set
  * aside and the search goes on, so two separate cycles are two answers. At most `max`.
  */
@@ -50,6 +46,10 @@ export function findCycles(nodes: readonly GraphNode[], max = 20): string[][] {
     return out;
 }
 
+/**
+ * One cycle, as the list of names along it with the first repeated at the end (`a -> b -> a`), or undefined.
+ * Iterative DFS, so ten thousand components in one chain do not overflow the stack. Unknown names are skipped.
+ */
 export function findCycle(nodes: readonly GraphNode[]): string[] | undefined {
     const byName = new Map(nodes.map((n) => [n.name, n]));
     const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = done
