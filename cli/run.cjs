@@ -101,6 +101,9 @@ function lazyInternals() {
     };
 }
 
+/** A stack file this large holds thousands of components (real ones are a few KB; 2,000 components are ~300 KB). */
+const largeStackFileBytes = 256 * 1024;
+
 /** The stack file of a one-stack command (`--config` or Pulumi.<stack>.yaml) and its size, if it exists. */
 function stackFile(argv, cwd) {
     const option = (name) => {
@@ -127,7 +130,7 @@ function stackFile(argv, cwd) {
 function smallYoungGeneration(argv, cwd = process.cwd(), nodeOptions = process.env.NODE_OPTIONS ?? "", execArgv = process.execArgv) {
     if (argv[0] !== "plan" || [...execArgv, nodeOptions].some((a) => a.includes("semi-space"))) return false;
     const file = stackFile(argv, cwd);
-    return !!file && file.size < 256 * 1024;
+    return !!file && file.size < largeStackFileBytes;
 }
 
 /**
@@ -141,7 +144,7 @@ function smallYoungGeneration(argv, cwd = process.cwd(), nodeOptions = process.e
 function heapFlags(argv, cwd = process.cwd(), nodeOptions = process.env.NODE_OPTIONS ?? "", execArgv = process.execArgv) {
     if (argv[0] !== "plan" || process.env.SAIF_HEAP_CAP === "0" || [...execArgv, nodeOptions].some((a) => a.includes("--max-old-space-size"))) return undefined;
     const file = stackFile(argv, cwd);
-    if (!file || file.size < 256 * 1024) return undefined;
+    if (!file || file.size < largeStackFileBytes) return undefined;
     let extra = 0;
     try {
         const doc = require("js-yaml").load(fs.readFileSync(file.path, "utf8"));
@@ -150,7 +153,7 @@ function heapFlags(argv, cwd = process.cwd(), nodeOptions = process.env.NODE_OPT
     } catch {
         return undefined; // the CLI reports the bad file
     }
-    const components = extra + 24;
+    const components = extra + 24; // the catalog's own components (components/catalog/data.ts)
     if (components < 2000) return undefined;
     return ["--max-semi-space-size=64", `--max-old-space-size=${Math.ceil(256 + 0.09 * components)}`];
 }

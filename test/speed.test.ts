@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { catalog } from "../components/catalog/data";
 import { root } from "./helpers";
 
 const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
@@ -114,7 +115,7 @@ describe("the launcher's heap flags for very large stacks", () => {
 
     it("caps old space from the component count, and not when the user set a cap or another command runs", () => {
         const argv = ["plan", "--stack", "synthetic", "--config", path.join(tmp, "big.yaml")];
-        assert.deepEqual(heapFlags(argv, root, "", []), ["--max-semi-space-size=64", `--max-old-space-size=${Math.ceil(256 + 0.09 * 3024)}`]);
+        assert.deepEqual(heapFlags(argv, root, "", []), ["--max-semi-space-size=64", `--max-old-space-size=${Math.ceil(256 + 0.09 * (3000 + catalog.length))}`]);
         assert.deepEqual(heapFlags(["plan", "--stack=synthetic", `--config=${path.join(tmp, "big.yaml")}`], root, "", []), heapFlags(argv, root, "", []));
         assert.equal(heapFlags(argv, root, "--max-old-space-size=4096", []), undefined);
         assert.equal(heapFlags(argv, root, "", ["--max-old-space-size=900"]), undefined);
