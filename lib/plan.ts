@@ -88,9 +88,11 @@ export function bootstrapSteps(config: ClusterConfig): string[] {
 }
 
 export function formatDuration(seconds: number): string {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = Math.round(seconds % 60);
+    // Rounded first, so 59.6 s reads "1m 00s", never "0m 60s".
+    const total = Math.round(seconds);
+    const h = Math.floor(total / 3600);
+    const m = Math.floor((total % 3600) / 60);
+    const s = total % 60;
     return h > 0 ? `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s` : `${m}m ${String(s).padStart(2, "0")}s`;
 }
 
@@ -106,7 +108,7 @@ export function renderPlan(plan: ClusterPlan): string {
     out.push("");
     // Estimated start and ready times under the gates: components that run side by side show overlapping spans.
     const rows = [["#", "wave", "declared", "tier", "component", "start", "ready", "depends on"]];
-    const clock = (t: number) => `${Math.floor(t / 60)}:${String(Math.round(t % 60)).padStart(2, "0")}`;
+    const clock = (t: number) => `${Math.floor(Math.round(t) / 60)}:${String(Math.round(t) % 60).padStart(2, "0")}`;
     plan.order.forEach((c, i) => {
         const ready = plan.gated.readyAt.get(c.name)!;
         rows.push([

@@ -70,6 +70,49 @@ describe("sealing (pure)", () => {
         assert.ok(!a.yaml.includes(createHash("sha256").update("value-1").digest("base64")));
     });
 
+    it("records the certificate's SHA-256 fingerprint as openssl prints it, and refuses a certificate without an RSA key", () => {
+        // openssl x509 -in test/fixtures/kubeseal-test-cert.pem -noout -fingerprint -sha256
+        assert.equal(sealerFor(kubesealCert).fingerprint, "47:36:1D:1F:E6:DD:B4:C1:6B:97:B0:26:76:1C:50:58:3B:29:68:E1:49:FC:79:B4:5C:41:E2:C3:F2:78:72:CA".replace(/:/g, "").toLowerCase());
+        assert.throws(() => sealerFor(readFileSync(path.join(root, "test/fixtures/ec-cert.pem"), "utf8")), /^Error: the sealing certificate is not an RSA certificate$/);
+    });
+
+    it("seals deterministically to pinned bytes (known answers), so a new version of the program re-seals nothing", () => {
+        // Any change to how the session key or the OAEP seed is derived would rewrite every sealed file in every
+        // cluster's repository on the next run. The fleet secret here is a test string, not a key.
+        const sealer = sealerFor(kubesealCert, "not-a-real-key: the known-answer test's fleet secret");
+        const sha = (v: string, label: string) => createHash("sha256").update(sealValue(sealer, v, label)).digest("hex");
+        assert.deepEqual([sha("supersecret", "myns/mysecret"), sha("supersecret", "myns"), sha("", "")], [
+            "93afaf50bba9d0c464519b8325316a274180168187f090c1301b923df0149936",
+            "ad4322b64f28cdaa83fc6ededd38223ee9952711bd46b8bb0502cfb882c8583f",
+            "c9c4ad84572348a9865d5f25c0837509f3976674204830d6f95d365b33241680",
+        ]);
+    });
+
+    it("writes the whole SealedSecret: scope annotations as the controller reads them, sorted keys, the template's type and labels", () => {
+        const sealer = sealerFor(pair.certPem, pair.privateKeyPem);
+        const secret = { namespace: "nim", name: "pull", type: "kubernetes.io/dockerconfigjson", data: { z: "last", a: "first" }, labels: { "saif.io/component": "nim-llm" } };
+        const fp = sealer.fingerprint;
+        const strict = sealSecret(sealer, secret) as { metadata: unknown; spec: { encryptedData: Record<string, string>; template: unknown } };
+        assert.deepEqual(strict.metadata, { name: "pull", namespace: "nim", annotations: { "saif.io/sealed-with-cert-sha256": fp } });
+        assert.deepEqual(Object.keys(strict.spec.encryptedData), ["a", "z"]);
+        assert.deepEqual(strict.spec.template, { metadata: { name: "pull", namespace: "nim", labels: { "saif.io/component": "nim-llm" } }, type: "kubernetes.io/dockerconfigjson" });
+        assert.deepEqual(openSealedSecret(pair.privateKeyPem, strict as never), { a: "first", z: "last" });
+        const cluster = sealSecret(sealer, { ...secret, labels: undefined, scope: "cluster-wide" }) as typeof strict;
+        assert.deepEqual(cluster.metadata, { name: "pull", namespace: "nim", annotations: { "saif.io/sealed-with-cert-sha256": fp, "sealedsecrets.bitnami.com/cluster-wide": "true" } });
+        assert.deepEqual(cluster.spec.template, { metadata: { name: "pull", namespace: "nim" }, type: "kubernetes.io/dockerconfigjson" });
+        // Cluster-wide: the empty label opens it, whatever namespace or name it is moved to; the strict label does not.
+        assert.equal(openValue(pair.privateKeyPem, cluster.spec.encryptedData.a, ""), "first");
+        assert.throws(() => openValue(pair.privateKeyPem, cluster.spec.encryptedData.a, "nim/pull"));
+        const wide = sealSecret(sealer, { ...secret, scope: "namespace-wide" }) as typeof strict;
+        assert.deepEqual(Object.keys((wide.metadata as { annotations: object }).annotations), ["saif.io/sealed-with-cert-sha256", "sealedsecrets.bitnami.com/namespace-wide"]);
+        assert.equal(openValue(pair.privateKeyPem, wide.spec.encryptedData.z, "nim"), "last");
+    });
+
+    it("refuses a key too small for RSA-OAEP with SHA-256 instead of writing what the controller cannot open", () => {
+        const small = makeKeyPair({ bits: 512 });
+        assert.throws(() => sealValue(sealerFor(small.certPem, small.privateKeyPem), "v", "ns/name"), /^Error: message too long for RSA-OAEP$/);
+    });
+
     it("produces SealedSecrets that validate strictly against the real CRD, at the seed's paths", () => {
         const sealer = sealerFor(pair.certPem, pair.privateKeyPem);
         for (const def of platformSecrets) {

@@ -1,0 +1,111 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { commentMarker, diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
+import type { PlanSummary } from "../lib/plan";
+import { root } from "./helpers";
+
+/**
+ * The PR comment of `plan:diff` on hand-made snapshots: every section a reviewer reads, compared whole, so a change
+ * to any count, row, title, fence or time shows here (the whole-stack diff tests read a few lines of real plans).
+ */
+const app = (name: string, wave: number, rev = "main") =>
+    `# urn:pulumi:lab::saif-platform::kubernetes:argoproj.io/v1alpha1:Application::${name}\napiVersion: argoproj.io/v1alpha1\n` +
+    `kind: Application\nmetadata:\n  name: ${name}\n  labels:\n    saif.io/component: ${name}\n  annotations:\n` +
+    `    argocd.argoproj.io/sync-wave: "${wave}"\nspec:\n  source:\n    targetRevision: ${rev}\n`;
+const comp = (name: string, tier: number, wave: number, dependsOn: string[]) =>
+    ({ name, tier, wave, declaredWave: wave, dependsOn, gpuOnly: false, estimateSeconds: 60 });
+const summary = (components: PlanSummary["components"], gated: string[], seconds: number, modelCache?: string): PlanSummary => ({
+    cluster: "lab", components, bootstrap: [], criticalPath: { gated, waves: gated },
+    totalSeconds: { gated: seconds, waves: seconds * 2 }, ...(modelCache ? { modelCache } : {}),
+});
+
+const before: PlanSnapshot = {
+    summary: summary([comp("a", 0, 0, []), comp("b", 1, 1, ["a"]), comp("c", 1, 1, ["a"]), comp("gone", 2, 2, ["b"])], ["a", "b", "gone"], 180, "cache-1111"),
+    manifests: new Map([
+        ["Application/openshift-gitops/a", app("a", 0)], ["Application/openshift-gitops/b", app("b", 1)],
+        ["Application/openshift-gitops/c", app("c", 1)], ["Application/openshift-gitops/gone", app("gone", 2)],
+        ["Namespace//x", "# urn\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels:\n    l: one\n"],
+        ["ConfigMap/x/old", "apiVersion: v1\nkind: ConfigMap\n"],
+    ]),
+    rendered: new Map([
+        ["b", new Map([["Deployment/b/b", "replicas: 1\n"], ["Secret/b/dropped", "kind: Secret\n"]])],
+        ["gone", new Map([["chart", "x"]])],
+    ]),
+};
+const after: PlanSnapshot = {
+    summary: summary([comp("a", 0, 0, []), comp("c", 1, 1, ["a"]), comp("b", 1, 1, ["a", "c"]), comp("n", 2, 2, ["b"])], ["a", "c", "b", "n"], 3725, "cache-2222"),
+    manifests: new Map([
+        ["Application/openshift-gitops/a", app("a", 0)], ["Application/openshift-gitops/b", app("b", 1, "v2")],
+        ["Application/openshift-gitops/c", app("c", 1)], ["Application/openshift-gitops/n", app("n", 2)],
+        ["Namespace//x", "# urn\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels:\n    l: two\n"],
+        ["Secret/x/new", "kind: Secret\n"],
+    ]),
+    rendered: new Map([
+        ["b", new Map([["Deployment/b/b", "replicas: 2\n"], ["chart", "c: 1\n"]])],
+        ["n", new Map([["chart", "y"]])],
+    ]),
+    graph: "flowchart TD\n  a --> b",
+};
+
+describe("plan:diff's report (pure, on hand-made snapshots)", () => {
+    it("reads as test/fixtures/diff-report-lab.md: counts, component rows, model cache, diffs, rendered objects, rewiring, moves, times, graph", () => {
+        // What each part says, checked by hand: n added, gone removed, b's Application changed; the Namespace changed,
+        // a Secret added, a ConfigMap removed (3 others); b gains c; c and b swap places among the common components;
+        // rendered objects of b only (the one component both sides render), keys in sorted order.
+        assert.equal(diffReport("lab", before, after) + "\n", readFileSync(path.join(root, "test/fixtures/diff-report-lab.md"), "utf8"));
+    });
+
+    it("says 'No changes' with the component count when nothing differs, rendered objects included", () => {
+        assert.equal(diffReport("lab", after, after), "## Stack `lab`\n\nNo changes: 4 components, same order, same objects.");
+        const renderedOnly = { ...after, rendered: new Map([["b", new Map([["Deployment/b/b", "replicas: 3\n"]])]]) };
+        assert.match(diffReport("lab", after, renderedOnly), /\*\*0 added, 0 removed, 0 changed\*\* \(Applications\); 0 other objects differ; 0 components change dependencies; 0 move in order or wave\./);
+        assert.match(diffReport("lab", after, renderedOnly), /`b`: `Deployment\/b\/b`<\/summary>\n\n```diff\n[^`]*-replicas: 2\n\+replicas: 3\n```/);
+        assert.match(diffReport("lab", after, renderedOnly), /`b`: `chart` \(removed\)|`b`: chart and values \(removed\)/);
+        const cacheOnly = { ...after, summary: { ...after.summary!, modelCache: "cache-3333" } };
+        assert.match(diffReport("lab", after, cacheOnly), /`cache-2222` → `cache-3333`/);
+        // A side without rendered content compares no rendered objects.
+        assert.equal(diffReport("lab", after, { ...after, rendered: undefined }), diffReport("lab", after, after));
+    });
+
+    it("says why a side has no plan, and compares an older base's Applications by their sync-wave annotation", () => {
+        assert.equal(diffReport("lab", before, { manifests: new Map(), missing: "saif-platform:gpu: not a boolean" }),
+            "## Stack `lab`\n\nThe plan of the change failed or the stack was removed: saif-platform:gpu: not a boolean");
+        const fresh = diffReport("lab", { manifests: new Map(), missing: "the stack is new" }, after);
+        assert.match(fresh, /^## Stack `lab`\n\n_No plan of this stack at the base \(the stack is new\)\._\n\n\*\*4 added, 0 removed, 0 changed\*\*/);
+        assert.match(fresh, /\| critical path \(dependsOn gates\) \| - \| `a` → `c` → `b` → `n` \|\n\| time to ready, dependsOn gates \| - \| 1h 02m 05s \|/);
+        // Unchanged, but the base is new: still a report, not "No changes".
+        assert.ok(!diffReport("lab", { manifests: after.manifests, missing: "the stack is new" }, after).includes("No changes"));
+
+        const older: PlanSnapshot = { manifests: new Map([...before.manifests].filter(([k]) => k !== "Application/openshift-gitops/c")
+            .concat([["Application/openshift-gitops/c", app("c", -3)]])) };
+        const report = diffReport("lab", older, after);
+        assert.match(report, /^## Stack `lab`\n\n_The base's plan wrote no plan\.json \(an older version\): objects are compared, order and times are not\._/);
+        assert.match(report, /\| `c` \| changed \| 1 \| -3 → 1 \|/);
+        assert.match(report, /\| `gone` \| removed \(its Application is deleted; see its finalizer\) \| - \| 2 → - \|/);
+        assert.ok(!report.includes("### Order and wave changes") && !report.includes("### Dependency changes"), "nothing to compare order with");
+        assert.ok(!report.includes("### Model cache"), "a base without a model cache name says nothing about it");
+        // An Application without a sync-wave annotation (nor plan.json) shows "-".
+        const noWave = { manifests: new Map([["Application/openshift-gitops/c", app("c", 1).replace(/ {4}argocd.*\n/, "")]]) };
+        assert.match(diffReport("lab", noWave, after), /\| `c` \| changed \| 1 \| - → 1 \|/);
+    });
+
+    it("lists a removed dependency, a wave move, and fences a diff that itself holds a code fence", () => {
+        const moved: PlanSnapshot = {
+            ...after,
+            summary: { ...after.summary!, components: after.summary!.components.map((c) => (c.name === "n" ? { ...c, wave: 5, dependsOn: [] } : c)) },
+            manifests: new Map([...after.manifests, ["ConfigMap/x/doc", "data:\n  readme: |\n    ```sh\n    ok\n    ```\n"]]),
+        };
+        const report = diffReport("lab", after, moved);
+        assert.match(report, /\| `n` \| - \| `b` \|/);
+        assert.match(report, /\| `n` \| 4 → 4 \| 2 → 5 \|/);
+        assert.match(report, /<summary>`ConfigMap\/x\/doc` \(added\)<\/summary>\n\n````diff\n[\s\S]*\+    ```sh\n[\s\S]*\n````\n/);
+    });
+
+    it("wraps the stacks' sections in one comment the workflow finds again by its marker", () => {
+        assert.equal(diffDocument(["## Stack `a`", "## Stack `b`"], "origin/main"), [commentMarker, "# Offline plan diff against `origin/main`",
+            "Rendered by `npm run plan:diff` from the program under Pulumi mocks: no cluster, no credentials; secrets show as `[secret]`.",
+            "## Stack `a`", "## Stack `b`"].join("\n\n") + "\n");
+        assert.equal(commentMarker, "<!-- saif-platform:plan-diff -->");
+    });
+});
