@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { renderMermaid } from "../lib/mermaid";
 import { bootstrapSteps, formatDuration, planCluster, planSummary, renderPlan, servingLines } from "../lib/plan";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
@@ -112,5 +113,45 @@ describe("the plan's text (pure, on a hand-made graph)", () => {
     it("formats durations as the plan and the PR comment print them, rounding before it splits", () => {
         assert.deepEqual([0, 59, 59.4, 59.6, 60, 3599, 3600, 3661, 36000].map(formatDuration),
             ["0m 00s", "0m 59s", "0m 59s", "1m 00s", "1m 00s", "59m 59s", "1h 00m 00s", "1h 01m 01s", "10h 00m 00s"]);
+    });
+
+    it("draws the same graph in Mermaid: bootstrap chain, a subgraph per tier in tier order, GPU class, the critical path's nodes and edges", () => {
+        const gpuC: ClusterConfig = { ...config, components: config.components.map((c) => (c.name === "c" ? { ...c, gpuOnly: true } : c)) };
+        assert.equal(renderMermaid(planCluster(gpuC)), [
+            "flowchart TD",
+            '  subgraph bootstrap["Bootstrap"]',
+            "    direction TB",
+            '    b0["cluster access: one Kubernetes provider (kubeconfig context lab)"]',
+            `    b1["argo cd: OpenShift GitOps operator (channel latest, Automatic, default instance off) and the program's ArgoCD openshift-gitops/argocd, gated on Available"]`,
+            '    b2["repository access: public"]',
+            '    b3["sealed secrets key: fleet key (from organization/saif-fleet/fleet) in sealed-secrets"]',
+            '    b4["root application: saif-apps -> clusters/lab @ main"]',
+            "  end",
+            '  subgraph tier1["Tier 1: platform"]',
+            '    c_a["a<br/>wave 0, ~1m 00s"]',
+            '    c_b["b<br/>wave 1, ~2m 05s"]',
+            "  end",
+            '  subgraph tier2["Tier 2: isovalent"]',
+            '    c_d["d<br/>wave 2, ~0m 30s"]',
+            "  end",
+            '  subgraph tier3["Tier 3: nvidia"]',
+            '    c_e["e<br/>wave 0, ~1m 00s"]',
+            '    c_c["c (GPU)<br/>wave 1, ~1h 01m 01s"]',
+            "  end",
+            "  b0 --> b1", "  b1 --> b2", "  b2 --> b3", "  b3 --> b4",
+            "  b4 --> tier1", "  b4 --> tier2", "  b4 --> tier3",
+            "  c_a --> c_b", "  c_a --> c_c", "  c_b --> c_d", "  c_c --> c_d",
+            "  classDef critical stroke:#d62728,stroke-width:3px",
+            "  classDef gpu fill:#e8f5d0,stroke:#76b900",
+            "  class c_c gpu",
+            "  class c_a,c_c,c_d critical",
+            // Edges 8 (a -> c) and 10 (c -> d) are the critical path's; a -> b and b -> d are not.
+            "  linkStyle 8,10 stroke:#d62728,stroke-width:3px",
+            "",
+        ].join("\n"));
+        const quoted = renderMermaid({ ...planCluster({ ...config, components: [mk("nim-llm", 3, 0, 1, [])] }), bootstrap: ['say "hi"'] });
+        assert.match(quoted, /\n {4}b0\["say #quot;hi#quot;"\]\n/);
+        assert.match(quoted, /\n {4}c_nim_llm\["nim-llm<br\/>wave 0, ~0m 01s"\]\n/);
+        assert.ok(!quoted.includes(" gpu\n") && !quoted.includes("linkStyle") && !quoted.includes("b0 --> b") && quoted.includes("  b0 --> tier3\n"), "no GPU class, no critical edge, no bootstrap chain of one");
     });
 });
