@@ -25,7 +25,6 @@ export function patchProblems(entry: { patch?: string; path?: string }): string[
             OPERATION_FROM_REQUIRED: "a move or copy needs from",
             OPERATION_VALUE_REQUIRED: "an add, replace or test needs value",
             OPERATION_NOT_AN_OBJECT: "an operation is a mapping of op, path and value",
-            SEQUENCE_NOT_AN_ARRAY: "a JSON patch is a list of operations",
         };
         return [`.patch[${String(error.index)}]: ${detail[error.name] ?? error.message.split("\n")[0]}`];
     }

@@ -81,7 +81,7 @@ export function defaultRoleAllows(k: KindInfo): boolean {
 /** Whether the controller may write `k` in `namespace` (undefined for a cluster-scoped kind). */
 export function controllerMayWrite(k: KindInfo, namespace: string | undefined, managedNamespaces: ReadonlySet<string>, extra: readonly PolicyRule[]): boolean {
     if (defaultRoleAllows(k)) return true;
-    if (k.namespaced && namespace !== undefined && managedNamespaces.has(namespace) && adminGroups.has(k.group) && k.resource !== "namespaces") return true;
+    if (k.namespaced && namespace !== undefined && managedNamespaces.has(namespace) && adminGroups.has(k.group)) return true;
     return extra.some((r) => r.apiGroups.includes(k.group) && r.resources.includes(k.resource));
 }
 

@@ -42,8 +42,16 @@ describe("secrets never appear in plain text (whole stacks, every delivery optio
                 for (const s of seen) assert.ok(!plainContains(s.value, secret), `${secret.slice(0, 24)} in ${s.where}`);
                 for (const f of files) assert.ok(!f.text.includes(secret), `${secret.slice(0, 24)} in ${f.where}`);
             }
-            // ... while the raw inputs do hold them, as secrets: the check above could fail.
-            assert.ok(JSON.stringify(rec.registrations.map((r) => r.inputs)).includes(sentinels.repoToken));
+            // ... while the raw inputs do hold them, as secrets, where each is used: the check above could fail.
+            const raw = (type?: string) => JSON.stringify(rec.registrations.filter((r) => type === undefined || r.type === type).map((r) => r.inputs));
+            // Every secret an enabled component needs (ai-pod-3 has no GPUs: no NIM secrets).
+            const needed = new Set(rec.registrations.map((r) => r.name));
+            const used = Object.entries(sentinels).filter(([k]) => platformSecrets.find((p) => p.key === k)?.neededBy.some((n) => needed.has(n)) ?? true);
+            assert.ok(used.length >= (stack === "ai-pod-3" ? 7 : 9));
+            for (const [, secret] of used) assert.ok(raw().includes(secret), `${secret} is used`);
+            assert.ok(raw("pulumi:providers:kubernetes").includes(sentinels.kubeconfig), "the cluster's kubeconfig");
+            assert.ok(raw("pulumi:providers:github").includes(sentinels.githubToken), "the GitHub provider's token");
+            assert.ok(raw("kubernetes:core/v1:Secret").includes(pair.privateKeyPem.split("\n")[1]), "the fleet key Secret");
         });
     }
 });
