@@ -63,7 +63,8 @@ function cacheIdentity(s: ServingConfig): unknown {
  * internal/webhook/apps/v1alpha1/nimcache_webhook_validation_helper.go), so a new model is a new object.
  */
 export function cacheName(s: ServingConfig): string {
-    const short = s.image.split("/").pop()!.replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").slice(0, 40).replace(/-$/, "");
+    // A DNS label: lowercase, no leading or trailing "-" (an image named `Llama_3` must not give `-lama-3-...`).
+    const short = s.image.split("/").pop()!.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-/, "").slice(0, 40).replace(/-$/, "") || "model";
     const hash = createHash("sha256").update(canonicalJson(cacheIdentity(s))).digest("hex").slice(0, 8);
     return `${short}-${hash}`;
 }

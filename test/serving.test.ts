@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { kustomizeAvailable, renderKustomize, RenderedObject } from "../cli/render";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { cacheName } from "../lib/serving";
+import { cacheName, clusterPolicyPatches, nimCachePatches, nimServicePatches, quantityGiB } from "../lib/serving";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
 import { crdErrors } from "./crd";
@@ -130,5 +130,74 @@ describe("time to first token: the model cache beside the driver build", () => {
         assert.ok(!config.components.find((c) => c.name === "nim-cache")!.dependsOn.includes("lvms-operator"));
         // Without GPUs no serving check runs: nim-cache is off.
         assert.deepEqual(problemsOf({ gpu: false, serving: {} }), []);
+    });
+});
+
+describe("serving's patches and names (pure)", () => {
+    const base = parseClusterConfig(minimalRaw()).serving;
+    const ops = (patch: string) => JSON.parse(patch) as { op: string; path: string; value: unknown }[];
+
+    it("names the cache as a DNS label from the image's last segment, cut to 40, plus a hash of every field that defines the cache", () => {
+        const name = cacheName(base);
+        assert.match(name, /^llama-3-2-1b-instruct-[0-9a-f]{8}$/);
+        const odd = cacheName({ ...base, image: "nvcr.io/nim/Meta/_LLaMA_3.1--70B.Instruct-with-a-very-long-name-beyond-forty-" });
+        assert.match(odd, /^llama-3-1-70b-instruct-with-a-very-long-[0-9a-f]{8}$/, odd);
+        assert.match(cacheName({ ...base, image: "registry/___" }), /^model-[0-9a-f]{8}$/);
+        for (const [field, value] of [["image", "nvcr.io/nim/meta/llama-3.2-1b-instruct-x"], ["gpuProduct", "a100"], ["engine", "vllm"], ["tensorParallelism", "2"],
+            ["precision", "fp8"], ["storageClass", "ceph"], ["cacheSize", "60Gi"], ["tag", "1.12.1"], ["modelMirror", "s3://m"]] as const) {
+            assert.notEqual(cacheName({ ...base, [field]: value }), name, field);
+        }
+        for (const [field, value] of [["gpus", 8], ["pullSecret", "nvcr"], ["storageClassExists", true]] as const) {
+            assert.equal(cacheName({ ...base, [field]: value }), name, `${field} does not make a new cache`);
+        }
+        assert.equal(cacheName({ ...base, profiles: [] }), name, "no profiles is the same as none given");
+    });
+
+    it("patches the NIMCache: its name, puller, model selection, storage, and the optional pull secret and model mirror", () => {
+        const [p] = nimCachePatches({ ...base, precision: "fp8", pullSecret: "nvcr", modelMirror: "s3://m" });
+        assert.deepEqual(p.target, { group: "apps.nvidia.com", version: "v1alpha1", kind: "NIMCache", name: "nim-model-cache" });
+        assert.deepEqual(p.options, { allowNameChange: true }, "the name changes with the model: Kustomize must allow it");
+        assert.ok(p.patch.endsWith("\n"));
+        assert.deepEqual(ops(p.patch), [
+            { op: "replace", path: "/metadata/name", value: cacheName({ ...base, precision: "fp8", pullSecret: "nvcr", modelMirror: "s3://m" }) },
+            { op: "replace", path: "/spec/source/ngc/modelPuller", value: "nvcr.io/nim/meta/llama-3.2-1b-instruct:1.12.0" },
+            { op: "replace", path: "/spec/source/ngc/model", value: { engine: "tensorrt_llm", tensorParallelism: "1", precision: "fp8", gpus: [{ product: "h100" }] } },
+            { op: "replace", path: "/spec/storage/pvc/storageClass", value: "lvms-vg1" },
+            { op: "replace", path: "/spec/storage/pvc/size", value: "50Gi" },
+            { op: "add", path: "/spec/source/ngc/pullSecret", value: "nvcr" },
+            { op: "add", path: "/spec/env", value: [{ name: "NIM_REPOSITORY_OVERRIDE", value: "s3://m" }] },
+        ]);
+        assert.deepEqual(ops(nimCachePatches(base)[0].patch).map((o) => o.path), ["/metadata/name", "/spec/source/ngc/modelPuller", "/spec/source/ngc/model",
+            "/spec/storage/pvc/storageClass", "/spec/storage/pvc/size"]);
+        assert.deepEqual(ops(nimCachePatches(base)[0].patch)[2].value, { engine: "tensorrt_llm", tensorParallelism: "1", gpus: [{ product: "h100" }] });
+        assert.deepEqual(ops(nimCachePatches({ ...base, profiles: [profile] })[0].patch)[2].value, { profiles: [profile] });
+        assert.deepEqual(ops(nimCachePatches({ ...base, profiles: [] })[0].patch)[2].value, { engine: "tensorrt_llm", tensorParallelism: "1", gpus: [{ product: "h100" }] });
+    });
+
+    it("patches the NIMService to the same image and cache on its GPUs, and the ClusterPolicy only for precompiled drivers", () => {
+        const [p] = nimServicePatches({ ...base, pullSecret: "nvcr", gpus: 2 });
+        assert.deepEqual(p.target, { group: "apps.nvidia.com", version: "v1alpha1", kind: "NIMService", name: "nim-llm" });
+        assert.deepEqual(ops(p.patch), [
+            { op: "replace", path: "/spec/image/repository", value: "nvcr.io/nim/meta/llama-3.2-1b-instruct" },
+            { op: "replace", path: "/spec/image/tag", value: "1.12.0" },
+            { op: "replace", path: "/spec/storage/nimCache/name", value: cacheName(base) },
+            { op: "replace", path: "/spec/resources/limits/nvidia.com~1gpu", value: 2 },
+            { op: "add", path: "/spec/image/pullSecrets", value: ["nvcr"] },
+        ]);
+        assert.equal(ops(nimServicePatches(base)[0].patch).length, 4);
+        assert.deepEqual(clusterPolicyPatches({ precompiled: false, repository: "r", image: "i", version: "v" }), []);
+        const [cp] = clusterPolicyPatches({ precompiled: true, repository: "mirror/nvidia", image: "driver", version: "580" });
+        assert.deepEqual(cp.target, { group: "nvidia.com", version: "v1", kind: "ClusterPolicy", name: "gpu-cluster-policy" });
+        assert.deepEqual(ops(cp.patch), [
+            { op: "add", path: "/spec/driver/usePrecompiled", value: true }, { op: "add", path: "/spec/driver/repository", value: "mirror/nvidia" },
+            { op: "add", path: "/spec/driver/image", value: "driver" }, { op: "add", path: "/spec/driver/version", value: "580" },
+        ]);
+    });
+
+    it("reads Kubernetes quantities in GiB, binary and decimal suffixes, and nothing else", () => {
+        const cases: [string, number | undefined][] = [["1Gi", 1], ["50Gi", 50], ["1.5Ti", 1536], ["512Mi", 0.5], ["1048576Ki", 1], ["1073741824", 1],
+            ["1G", 1e9 / 2 ** 30], ["1T", 1e12 / 2 ** 30], ["1000M", 1e9 / 2 ** 30], ["1000000K", 1e9 / 2 ** 30],
+            ["x", undefined], ["1Gb", undefined], ["Gi", undefined], ["1.Gi", undefined], [" 1Gi", undefined], ["1Gi ", undefined], ["-1Gi", undefined]];
+        for (const [q, gib] of cases) assert.equal(quantityGiB(q), gib, q);
     });
 });
