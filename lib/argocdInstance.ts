@@ -64,7 +64,7 @@ const resources = (reqCpu: string, reqMem: string, limCpu: string, limMem: strin
     limits: { cpu: limCpu, memory: limMem },
 });
 
-/** What Argo CD must never track: the operator's default list (argocd.go `NewCR`) plus OLM's own objects. */
+/** What Argo CD must never track: the operator's default list (argocd.go `NewCR` @ 5a448d94d11e) plus OLM's own objects. */
 const resourceExclusions = [
     { apiGroups: ["", "discovery.k8s.io"], kinds: ["Endpoints", "EndpointSlice"], clusters: ["*"] },
     { apiGroups: ["apiregistration.k8s.io"], kinds: ["APIService"], clusters: ["*"] },
@@ -73,6 +73,11 @@ const resourceExclusions = [
     { apiGroups: ["certificates.k8s.io"], kinds: ["CertificateSigningRequest"], clusters: ["*"] },
     { apiGroups: ["cert-manager.io"], kinds: ["CertificateRequest"], clusters: ["*"] },
     { apiGroups: ["cilium.io"], kinds: ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"], clusters: ["*"] },
+    {
+        apiGroups: ["kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"],
+        kinds: ["PolicyReport", "ClusterPolicyReport", "EphemeralReport", "ClusterEphemeralReport", "AdmissionReport", "ClusterAdmissionReport", "BackgroundScanReport", "ClusterBackgroundScanReport", "UpdateRequest"],
+        clusters: ["*"],
+    },
     { apiGroups: ["tekton.dev"], kinds: ["TaskRun", "PipelineRun"], clusters: ["*"] },
     // Created by OLM, never by Argo CD: tracking them only costs the controller memory.
     { apiGroups: ["operators.coreos.com"], kinds: ["InstallPlan", "ClusterServiceVersion"], clusters: ["*"] },

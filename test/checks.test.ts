@@ -5,8 +5,10 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { platformSecrets } from "../components/catalog";
+import { controllerServiceAccount, operatorEnv, renderArgoCdInstance, renderSubscription } from "../lib/argocdInstance";
 import { checkKeyPair, checkSealingCert } from "../lib/certs";
 import { applicationGate, canonicalJson, gateValueProblem, isCommit, sourceFingerprint } from "../lib/gates";
+import { healthChecks } from "../lib/health";
 import { idmsPatches, mirrorsFor } from "../lib/mirrors";
 import { namespacePlan } from "../lib/namespaces";
 import { componentWrites, controllerMayWrite, defaultRoleAllows, extraControllerRules, kindInfo, kinds, managedNamespaces } from "../lib/rights";
@@ -337,5 +339,48 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
         ]);
         const noNamespace = { ...base, components: base.components.map((c) => (c.name === "nim-llm" ? { ...c, namespace: undefined } : c)) };
         assert.ok(componentWrites(noNamespace).filter((w) => w.component === "nim-llm").every((w) => !("namespace" in w)));
+    });
+});
+
+describe("the owned Argo CD instance and its Subscription (pure)", () => {
+    const base = parseClusterConfig(minimalRaw());
+
+    it("subscribes with the default instance off, the cluster-config namespaces kept, and a gate on the installed CSV", () => {
+        const sub = renderSubscription(base, "redhat-operators") as { metadata: { name: string; namespace: string; annotations: Record<string, string> }; spec: Record<string, unknown> };
+        assert.deepEqual(sub.metadata, { name: "openshift-gitops-operator", namespace: "openshift-gitops-operator",
+            annotations: { "pulumi.com/waitFor": '["jsonpath={.status.installedCSV}","jsonpath={.status.state}=AtLatestKnown"]' } });
+        assert.deepEqual(sub.spec, { channel: "latest", installPlanApproval: "Automatic", name: "openshift-gitops-operator", source: "redhat-operators",
+            sourceNamespace: "openshift-marketplace", config: { env: [{ name: "DISABLE_DEFAULT_ARGOCD_INSTANCE", value: "true" }, { name: "ARGOCD_CLUSTER_CONFIG_NAMESPACES", value: "openshift-gitops" }] } });
+        assert.deepEqual(operatorEnv({ ...base, argocd: { ...base.argocd, namespace: "argocd" } })[1], { name: "ARGOCD_CLUSTER_CONFIG_NAMESPACES", value: "openshift-gitops,argocd" });
+        assert.equal(controllerServiceAccount, "argocd-argocd-application-controller");
+    });
+
+    it("renders what the operator's default instance has (gitops-operator argocd.go NewCR @ 5a448d94d11e), under the program's name, gated on Available", () => {
+        const cr = renderArgoCdInstance(base) as unknown as { metadata: Record<string, unknown>; spec: Record<string, Record<string, unknown>> & { resourceExclusions: string } };
+        assert.deepEqual(cr.metadata, { name: "argocd", namespace: "openshift-gitops", labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "saif-platform" },
+            annotations: { "pulumi.com/waitFor": "jsonpath={.status.phase}=Available" } });
+        const r = (cpu: string, memory: string, limCpu: string, limMemory: string) => ({ requests: { cpu, memory }, limits: { cpu: limCpu, memory: limMemory } });
+        // NewCR's values (1024Mi written 1Gi, 2000m written 2, and so on).
+        assert.deepEqual(cr.spec.applicationSet, { resources: r("250m", "512Mi", "2", "1Gi") });
+        assert.deepEqual(cr.spec.controller, { resources: r("250m", "1Gi", "2", "2Gi") });
+        assert.deepEqual(cr.spec.sso, { provider: "dex", dex: { openShiftOAuth: true, resources: r("250m", "128Mi", "500m", "256Mi") } });
+        assert.deepEqual(cr.spec.redis, { resources: r("250m", "128Mi", "500m", "256Mi") });
+        assert.deepEqual(cr.spec.repo, { resources: r("250m", "256Mi", "1", "1Gi") });
+        assert.deepEqual(cr.spec.server, { route: { enabled: true, tls: { termination: "reencrypt", insecureEdgeTerminationPolicy: "Redirect" } }, resources: r("125m", "128Mi", "500m", "256Mi") });
+        assert.deepEqual(cr.spec.rbac, { policy: "g, system:cluster-admins, role:admin\ng, cluster-admins, role:admin\n", scopes: "[groups]", defaultPolicy: "" });
+        assert.deepEqual(cr.spec.ha, { enabled: false });
+        assert.equal(cr.spec.resourceTrackingMethod, "annotation");
+        // NewCR's exclusions, each of them, then OLM's objects.
+        const exclusions = parseYaml(cr.spec.resourceExclusions) as { apiGroups: string[]; kinds: string[]; clusters: string[] }[];
+        assert.deepEqual(exclusions.map((e) => e.apiGroups.join(",")), [",discovery.k8s.io", "apiregistration.k8s.io", "coordination.k8s.io",
+            "authentication.k8s.io,authorization.k8s.io", "certificates.k8s.io", "cert-manager.io", "cilium.io", "kyverno.io,reports.kyverno.io,wgpolicyk8s.io",
+            "tekton.dev", "operators.coreos.com"]);
+        assert.deepEqual(exclusions.map((e) => e.kinds.length), [2, 1, 1, 6, 1, 1, 3, 9, 2, 2]);
+        assert.deepEqual(exclusions[9].kinds, ["InstallPlan", "ClusterServiceVersion"]);
+        assert.ok(exclusions.every((e) => e.clusters.length === 1 && e.clusters[0] === "*"));
+        assert.deepEqual(exclusions[3].kinds, ["SelfSubjectReview", "TokenReview", "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"]);
+        const checks = cr.spec.resourceHealthChecks as unknown as { group: string; kind: string; check: string }[];
+        assert.deepEqual(checks.map((c) => `${c.group}/${c.kind}`), healthChecks.map((h) => `${h.group}/${h.kind}`));
+        assert.ok(checks.every((c, i) => c.check === healthChecks[i].check));
     });
 });
