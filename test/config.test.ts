@@ -231,3 +231,107 @@ describe("stack config (pure)", () => {
         }), { numRuns: 200 });
     });
 });
+
+describe("stack config: what each key resolves to (pure)", () => {
+    it("resolves a minimal stack to the documented defaults, and the components to their catalog paths, finalizers and estimates", () => {
+        const { components, serving, gpuDriver, secrets, ...rest } = parseClusterConfig(minimalRaw());
+        assert.deepEqual(rest, {
+            cluster: "lab", gpu: true, kubernetes: { context: "lab", kubeconfigFromSecret: false },
+            gitops: { repoUrl: "https://github.com/example/gitops.git", revision: "main", clusterAppsPath: "clusters/lab", access: "public" },
+            argocd: { flavor: "openshift-gitops", namespace: "openshift-gitops", channel: "latest", approval: "Automatic", catalogSource: "redhat-operators",
+                chartVersion: "9.1.0", chartRepository: "https://argoproj.github.io/argo-helm" },
+            sealedSecrets: { namespace: "sealed-secrets", keySource: "stack", fleetStack: "organization/saif-fleet/fleet", rotation: ["fleet-key"] },
+            rootApp: { name: "saif-apps", prune: true, selfHeal: true, finalizer: "none" },
+            adoptExisting: false,
+            secretDelivery: { commitSealed: false, branch: "main", githubEnvironment: false, directSecrets: false },
+            certManager: { enabled: false, issuer: "selfSigned", acmeServer: "https://acme-v02.api.letsencrypt.org/directory", chartVersion: "v1.19.4", chartRepository: "https://charts.jetstack.io" },
+            disabled: [],
+        });
+        assert.deepEqual(serving, { image: "nvcr.io/nim/meta/llama-3.2-1b-instruct", tag: "1.12.0", gpuProduct: "h100", engine: "tensorrt_llm", tensorParallelism: "1",
+            storageClass: "lvms-vg1", storageClassExists: false, cacheSize: "50Gi", gpus: 1 });
+        assert.deepEqual(gpuDriver, { precompiled: false, repository: "registry.redhat.io/nvidia", image: "gpu-driver-rhel9", version: "580" });
+        assert.deepEqual(secrets.map((s) => `${s.key} ${s.namespace}`), ["registryPullSecret openshift-gitops", "splunkHecToken splunk-otel",
+            "timescapePushApiPassword hubble-timescape", "intersightApiKey intersight-otel", "ngcApiKey nim", "nimWebserverPassword nim"]);
+        for (const c of components) {
+            const fromCatalog = catalog.find((x) => x.name === c.name)!;
+            assert.deepEqual(c.source.targetRevision, "main", c.name);
+            assert.equal(c.source.path, fromCatalog.path, c.name);
+            // What holds data or ships CRDs is never cascaded away with its Application.
+            assert.equal(c.finalizer, fromCatalog.holdsData || fromCatalog.shipsCrds ? "none" : "foreground", c.name);
+            assert.equal(c.healthTimeoutSeconds, fromCatalog.healthTimeoutSeconds, c.name);
+            assert.equal(c.extra, false);
+        }
+        assert.deepEqual(components.filter((c) => c.finalizer === "none").map((c) => c.name),
+            ["sealed-secrets-controller", "lvms-operator", "clickhouse-operator", "hubble-timescape", "nim-operator", "nim-cache"]);
+        // Only the serving components carry the program's patches by default; the NIM operator's webhook is off without cert-manager.
+        assert.deepEqual(components.filter((c) => c.source.kustomizePatches).map((c) => c.name), ["nim-cache", "nim-llm"]);
+        assert.deepEqual(components.filter((c) => c.source.helmValues).map((c) => [c.name, c.source.helmValues]),
+            [["nim-operator", { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }]]);
+        assert.ok(Object.isFrozen(components[0].source) && Object.isFrozen(serving));
+    });
+
+    it("resolves every key when set: names, namespaces, revisions, mirrors, the fleet key, cert-manager, serving and the driver", () => {
+        const cfg = parseClusterConfig(minimalRaw({
+            gitops: { repoUrl: "https://github.com/example/gitops.git", revision: "v2", clusterAppsPath: "fleet/lab", github: { owner: "o", repository: "r" } },
+            argocd: { flavor: "helm", channel: "gitops-1.16", catalogSource: "cs", chartVersion: "9.0.0", chartRepository: "https://mirror/helm" },
+            mirror: { registry: "mirror.lab:5000", gitopsCatalogImage: "mirror.lab:5000/idx:v1" },
+            sealedSecrets: { keySource: "stack", namespace: "kube-seal", fleetStack: "org/saif-fleet/prod", rotation: ["k1", "k2"] },
+            rootApp: { prune: false, selfHeal: false, finalizer: "cascade" }, secretDelivery: { branch: "secrets" },
+            certManager: { enabled: true, issuer: "acme", acmeEmail: "ops@example.com", domain: "apps.lab", acmeServer: "https://acme.example/dir", chartVersion: "v1.18.0", chartRepository: "https://mirror/jetstack" },
+            serving: { gpuProduct: "a100", image: "nvcr.io/nim/meta/llama-3.1-8b-instruct", tag: "1.8.5", engine: "vllm", tensorParallelism: "2", precision: "fp16", cacheSize: "100Gi", gpus: 2, modelMirror: "s3://m", pullSecret: "nvcr" },
+            gpuDriver: { precompiled: true, repository: "mirror.lab:5000/nvidia", image: "drv", version: "570" },
+        }));
+        assert.deepEqual(cfg.gitops, { repoUrl: "https://github.com/example/gitops.git", revision: "v2", clusterAppsPath: "fleet/lab", access: "public", github: { owner: "o", repository: "r" } });
+        assert.deepEqual(cfg.argocd, { flavor: "helm", namespace: "argocd", channel: "gitops-1.16", approval: "Automatic", catalogSource: "cs", chartVersion: "9.0.0", chartRepository: "https://mirror/helm" });
+        assert.deepEqual(cfg.mirror, { registry: "mirror.lab:5000", gitopsCatalogImage: "mirror.lab:5000/idx:v1" });
+        assert.deepEqual(cfg.sealedSecrets, { namespace: "kube-seal", keySource: "stack", fleetStack: "org/saif-fleet/prod", rotation: ["k1", "k2"] });
+        assert.deepEqual(cfg.rootApp, { name: "saif-apps", prune: false, selfHeal: false, finalizer: "cascade" });
+        assert.deepEqual(cfg.secretDelivery, { commitSealed: false, branch: "secrets", githubEnvironment: false, directSecrets: false });
+        assert.deepEqual(cfg.certManager, { enabled: true, issuer: "acme", acmeEmail: "ops@example.com", domain: "apps.lab", acmeServer: "https://acme.example/dir", chartVersion: "v1.18.0", chartRepository: "https://mirror/jetstack" });
+        assert.deepEqual(cfg.serving, { image: "nvcr.io/nim/meta/llama-3.1-8b-instruct", tag: "1.8.5", gpuProduct: "a100", engine: "vllm", tensorParallelism: "2", precision: "fp16",
+            storageClass: "lvms-vg1", storageClassExists: false, cacheSize: "100Gi", gpus: 2, modelMirror: "s3://m", pullSecret: "nvcr" });
+        assert.deepEqual(cfg.gpuDriver, { precompiled: true, repository: "mirror.lab:5000/nvidia", image: "drv", version: "570" });
+        const c = (name: string) => cfg.components.find((x) => x.name === name)!;
+        // The fleet key's controller runs in the key's namespace; the pull-secret in Argo CD's; revisions follow gitops.revision.
+        assert.equal(c("sealed-secrets-controller").namespace, "kube-seal");
+        assert.equal(c("argocd-config").namespace, "argocd");
+        assert.equal(cfg.secrets.find((s) => s.key === "registryPullSecret")!.namespace, "argocd");
+        assert.ok(cfg.components.every((x) => x.source.targetRevision === "v2"));
+        // A local model mirror: minutes; precompiled drivers: no build per node. The mirror fills the IDMS and ITMS.
+        assert.deepEqual([c("nim-cache").estimateSeconds, c("gpu-cluster-policy").estimateSeconds], [180, 240]);
+        assert.equal(c("platform-idms").source.kustomizePatches?.length, 2);
+        assert.equal(c("gpu-cluster-policy").source.kustomizePatches?.length, 1);
+        // With cert-manager the NIM operator keeps its webhook: no default values.
+        assert.equal(c("nim-operator").source.helmValues, undefined);
+        // A user's own Helm values win over the program's default, and its patches come after the program's.
+        const own = parseClusterConfig(minimalRaw({ components: {
+            "nim-operator": { helm: { values: { "k8s-nim-operator": { operator: { admissionController: { enabled: true } } } } } },
+            "nim-llm": { kustomize: { patches: [{ patch: "- {op: add, path: /metadata/labels/x, value: y}", target: { kind: "NIMService" } }] }, path: "apps/nim-llm-v2", finalizer: "cascade" },
+        } }));
+        const ownC = (name: string) => own.components.find((x) => x.name === name)!;
+        assert.deepEqual(ownC("nim-operator").source.helmValues, { "k8s-nim-operator": { operator: { admissionController: { enabled: true } } } });
+        assert.equal(ownC("nim-llm").source.kustomizePatches?.length, 2);
+        assert.equal(ownC("nim-llm").source.kustomizePatches?.[1].patch, "- {op: add, path: /metadata/labels/x, value: y}");
+        assert.equal(ownC("nim-llm").source.path, "apps/nim-llm-v2");
+        assert.equal(ownC("nim-llm").finalizer, "cascade");
+    });
+
+    it("gives an extra component the documented defaults: tier 3 needs GPUs, a namespace is created, content from its source", () => {
+        const cfg = parseClusterConfig(minimalRaw({ extraComponents: {
+            chat: { tier: 3, path: "apps/chat", namespace: "chat" },
+            dash: { tier: 2, path: "apps/dash", helm: { values: { a: 1 } }, wave: 4, estimateSeconds: 30, holdsData: true, syncOptions: ["ServerSideApply=true"] },
+        } }));
+        const chat = cfg.components.find((x) => x.name === "chat")!;
+        const dash = cfg.components.find((x) => x.name === "dash")!;
+        assert.deepEqual([chat.gpuOnly, chat.syncOptions, chat.content, chat.estimateSeconds, chat.healthTimeoutSeconds, chat.holdsData, chat.finalizer, chat.extra],
+            [true, ["CreateNamespace=true"], "kustomize", 60, 600, false, "foreground", true]);
+        assert.ok(Number.isNaN(chat.declaredWave), "no declared wave: the wave check does not judge it");
+        assert.deepEqual([chat.ready, chat.deploys, chat.writes, chat.shipsCrds, chat.dependsOn], ["Application Synced and Healthy", "", [], false, []]);
+        assert.deepEqual([dash.gpuOnly, dash.syncOptions, dash.content, dash.estimateSeconds, dash.declaredWave, dash.finalizer, dash.source.helmValues, dash.namespace],
+            [false, ["ServerSideApply=true"], "helm", 30, 4, "none", { a: 1 }, undefined]);
+        const noGpu = parseClusterConfig(minimalRaw({ gpu: false, extraComponents: { chat: { tier: 3, path: "apps/chat" }, dash: { tier: 3, path: "apps/dash", gpuOnly: false } } }));
+        assert.deepEqual(noGpu.components.filter((x) => x.extra).map((x) => x.name), ["dash"]);
+        assert.ok(!noGpu.disabled.some((d) => d.name === "chat"), "extras are not listed as turned off");
+        assert.deepEqual(noGpu.disabled.slice(0, 1), [{ name: "sealed-secrets-gpu", why: "needs GPUs; gpu is false" }]);
+    });
+});
