@@ -40,7 +40,10 @@ export interface Providers {
 
 export const before = new Set(["bootstrap", "cluster"]);
 
-/** Kind order within a wave, as Argo CD applies (gitops-engine pkg/sync/sync_tasks.go kindOrder); unknown kinds last. */
+/**
+ * Kind order within a wave, as Argo CD applies (argoproj/argo-cd gitops-engine/pkg/sync/sync_tasks.go `kindOrder`
+ * @ 2c6e46a9a9ba); kinds it does not list come after all of these.
+ */
 export const kindOrder = [
     "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
     "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
@@ -49,20 +52,29 @@ export const kindOrder = [
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
 ];
 
+/** sync_tasks.go `syncPhaseOrder`: PreSync, Sync (also objects without a hook), PostSync, SyncFail; other hooks last. */
 const phaseRank = (o: ContentObject) => {
-    const hook = o.metadata.annotations?.["argocd.argoproj.io/hook"];
-    return hook === "PreSync" ? 0 : hook === undefined ? 1 : hook === "Sync" ? 1 : 2;
+    const hook = o.metadata.annotations?.["argocd.argoproj.io/hook"] ?? "Sync";
+    const i = ["PreSync", "Sync", "PostSync", "SyncFail"].indexOf(hook);
+    return i < 0 ? 4 : i;
 };
 const wave = (o: ContentObject) => Number(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] ?? 0);
 const kindRank = (o: ContentObject) => {
     const i = kindOrder.indexOf(o.kind);
     return i < 0 ? kindOrder.length : i;
 };
+/** Go's string order (bytes), as `a.GetName() < b.GetName()` compares: not the locale's. */
+const byBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Objects in the order Argo CD applies them: phase (PreSync, Sync, PostSync), sync wave, kind, name. */
+/**
+ * Objects in the order Argo CD applies them (sync_tasks.go `Less`): phase, sync wave, kind, name. Objects equal on
+ * all four (two unlisted kinds with one name) are in no defined order there; here the kind decides, so the order is
+ * stable. (Argo CD then moves a Namespace or a CRD before the first object that needs it, `adjustDeps`; the
+ * kind order already puts them first within a wave.)
+ */
 export function applyOrder<T extends { object: ContentObject }>(objects: readonly T[]): T[] {
     return [...objects].sort((a, b) => phaseRank(a.object) - phaseRank(b.object) || wave(a.object) - wave(b.object)
-        || kindRank(a.object) - kindRank(b.object) || a.object.kind.localeCompare(b.object.kind) || a.object.metadata.name.localeCompare(b.object.metadata.name));
+        || kindRank(a.object) - kindRank(b.object) || byBytes(a.object.metadata.name, b.object.metadata.name) || byBytes(a.object.kind, b.object.kind));
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "");

@@ -1,0 +1,107 @@
+import { strict as assert } from "node:assert";
+import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, kindOrder, Need, needsOf, RenderedComponent } from "../lib/content";
+
+/** The content checks on hand-made objects: every kind of need, every line, and Argo CD's apply order. */
+const obj = (apiVersion: string, kind: string, name: string, extra: Record<string, unknown> = {}, metadata: Partial<ContentObject["metadata"]> = {}): ContentObject =>
+    ({ apiVersion, kind, metadata: { name, ...metadata }, ...extra });
+const clusterScoped = new Set(["Namespace", "ClusterRole", "StorageClass", "ClusterPolicy"]);
+const namespaced = (_: string, kind: string) => !clusterScoped.has(kind);
+
+describe("content checks (pure, on hand-made objects)", () => {
+    it("orders objects as Argo CD applies them (sync_tasks.go Less): PreSync, Sync, PostSync, SyncFail; then wave; then kind order; then name", () => {
+        const hook = (h: string) => ({ "argocd.argoproj.io/hook": h });
+        const w = (n: string) => ({ "argocd.argoproj.io/sync-wave": n });
+        const objects = [
+            obj("batch/v1", "Job", "post", {}, { annotations: hook("PostSync") }),
+            obj("batch/v1", "Job", "fail", {}, { annotations: hook("SyncFail") }),
+            obj("example.com/v1", "Widget", "b"),
+            obj("example.com/v1", "Gadget", "c"),
+            obj("example.com/v1", "Widget", "a"),
+            obj("example.com/v1", "Gadget", "a"),
+            obj("batch/v1", "Job", "skip", {}, { annotations: hook("Skip") }),
+            obj("apps/v1", "Deployment", "d"),
+            obj("v1", "Secret", "z"),
+            obj("v1", "Secret", "a"),
+            obj("v1", "Namespace", "ns"),
+            obj("v1", "ConfigMap", "early", {}, { annotations: w("-1") }),
+            obj("v1", "ConfigMap", "late", {}, { annotations: w("5") }),
+            obj("batch/v1", "Job", "in-sync", {}, { annotations: hook("Sync") }),
+            obj("batch/v1", "Job", "pre", {}, { annotations: hook("PreSync") }),
+        ].map((object) => ({ object }));
+        assert.deepEqual(applyOrder(objects).map((o) => `${o.object.kind}/${o.object.metadata.name}`), [
+            // Unlisted kinds share one rank: their names decide (bytes, as Go compares), then their kinds.
+            "Job/pre", "ConfigMap/early", "Namespace/ns", "Secret/a", "Secret/z", "Deployment/d", "Job/in-sync", "Gadget/a", "Widget/a", "Widget/b", "Gadget/c",
+            "ConfigMap/late", "Job/post", "Job/fail", "Job/skip",
+        ]);
+        assert.equal(objects[0].object.metadata.name, "post", "the input is not reordered");
+        // argo-cd gitops-engine/pkg/sync/sync_tasks.go kindOrder: the first, a few in between, and the last.
+        assert.deepEqual([kindOrder[0], kindOrder.indexOf("CustomResourceDefinition") < kindOrder.indexOf("ClusterRole"), kindOrder.at(-1)], ["Namespace", true, "APIService"]);
+        assert.equal(kindOrder.length, 35);
+    });
+
+    it("reads what an object needs: its namespace, the CRD of a custom kind, every Secret it names, the StorageClasses it asks for", () => {
+        const rc: RenderedComponent = {
+            name: "app", content: "kustomize", namespace: "dest", objects: [
+                { file: "apps/app/deploy.yaml", object: obj("apps/v1", "Deployment", "d", { spec: { template: { spec: {
+                    imagePullSecrets: [{ name: "pull" }, { other: 1 }],
+                    containers: [{ env: [{ valueFrom: { secretKeyRef: { name: "env-secret", key: "k" } } }], envFrom: [{ secretRef: { name: "from-secret" } }] }],
+                    volumes: [{ secret: { secretName: "vol-secret" } }, { persistentVolumeClaim: { claimName: "c" } }],
+                } } } }, { namespace: "ns1" }) },
+                { file: "apps/app/nim.yaml", object: obj("apps.nvidia.com/v1alpha1", "NIMService", "n", { spec: {
+                    authSecret: "ngc", image: { pullSecrets: ["nvcr", { name: "nvcr2" }] }, storage: { pvc: { storageClass: "fast" } }, existingSecret: "",
+                } }) },
+                { file: "apps/app/pvc.yaml", object: obj("v1", "PersistentVolumeClaim", "p", { spec: { storageClassName: "slow" } }, { namespace: "ns1" }) },
+                { file: "apps/app/policy.yaml", object: obj("nvidia.com/v1", "ClusterPolicy", "cp", { spec: { driver: { secretRef: { name: "x" } } } }) },
+                { file: "apps/app/role.yaml", object: obj("rbac.authorization.k8s.io/v1", "ClusterRole", "r") },
+                { file: "apps/app/again.yaml", object: obj("apps/v1", "Deployment", "d2", { spec: { storageClassName: "slow" } }, { namespace: "ns1" }) },
+            ],
+            chart: { name: "c", version: "1.0.0", repository: "https://charts", file: "apps/app/values.yaml",
+                values: { secret: { create: false, name: "hec" }, auth: { existingSecret: "pw" }, persistence: { storageClass: "chart-sc" }, cache: { pullSecret: "ps" } } },
+        };
+        const needs = needsOf(rc, namespaced).map((n) => `${n.kind} ${n.what} ${n.file.split("/").pop()}`);
+        assert.deepEqual(needs, [
+            "namespace ns1 deploy.yaml", "secret ns1/pull deploy.yaml", "secret ns1/env-secret deploy.yaml", "secret ns1/from-secret deploy.yaml", "secret ns1/vol-secret deploy.yaml",
+            "namespace dest nim.yaml", "crd apps.nvidia.com/NIMService nim.yaml", "secret dest/ngc nim.yaml", "secret dest/nvcr nim.yaml", "secret dest/nvcr2 nim.yaml", "storageClass fast nim.yaml",
+            "storageClass slow pvc.yaml",
+            // Cluster-scoped: no namespace, and no Secret it could name in one; its custom kind still needs its CRD.
+            "crd nvidia.com/ClusterPolicy policy.yaml",
+            "secret dest/hec values.yaml", "secret dest/pw values.yaml", "secret dest/ps values.yaml", "storageClass chart-sc values.yaml",
+        ]);
+        assert.ok(needsOf(rc, namespaced).every((n) => n.component === "app"));
+        // A chart without a destination namespace needs nothing of its values.
+        assert.deepEqual(needsOf({ ...rc, namespace: undefined, objects: [] }, namespaced), []);
+        // A chart's secret it creates itself (create: true) is not a need.
+        assert.deepEqual(needsOf({ ...rc, objects: [], chart: { ...rc.chart!, values: { secret: { create: true, name: "own" } } } }, namespaced).map((n) => n.what), ["dest"]);
+    });
+
+    it("lists the Secrets a component delivers itself, Secret or SealedSecret, in its own or the destination namespace", () => {
+        const rc: RenderedComponent = { name: "s", content: "directory", namespace: "dest", objects: [
+            { file: "a", object: obj("v1", "Secret", "plain", {}, { namespace: "ns1" }) },
+            { file: "b", object: obj("bitnami.com/v1alpha1", "SealedSecret", "sealed") },
+            { file: "c", object: obj("v1", "ConfigMap", "cm") },
+        ] };
+        assert.deepEqual(deliveredSecrets(rc), ["ns1/plain", "dest/sealed"]);
+    });
+
+    it("says which need nobody meets, and which dependsOn to add when a provider is not upstream", () => {
+        const need = (kind: Need["kind"], what: string, component = "app"): Need => ({ component, kind, what, file: `apps/${component}/x.yaml` });
+        const providers = {
+            namespaces: new Map([["ns1", "maker"], ["boot", "bootstrap"]]), crds: new Map([["example.com/Widget", "widget-operator"]]),
+            secrets: new Map([["ns1/s", "cluster"]]), storageClasses: new Map([["fast", "app"]]),
+        };
+        const upstream = (c: string) => new Set(c === "app" ? ["maker"] : []);
+        const keyOf = (c: string) => `saif-platform:components.${c}`;
+        assert.deepEqual(checkNeeds([
+            need("namespace", "ns1"), need("namespace", "boot"), need("secret", "ns1/s"), need("storageClass", "fast"), need("crd", "apps/Deployment"),
+            need("crd", "example.com/Widget"), need("namespace", "ns1", "other"), need("namespace", "nowhere"), need("secret", "ns1/missing"),
+            need("storageClass", "slow"), need("crd", "example.com/Gadget"),
+        ], providers, upstream, keyOf), [
+            'apps/app/x.yaml: app needs the CRD of example.com/Widget, which widget-operator provides, but app does not depend on widget-operator; add "widget-operator" to saif-platform:components.app.dependsOn',
+            'apps/other/x.yaml: other needs namespace ns1, which maker provides, but other does not depend on maker; add "maker" to saif-platform:components.other.dependsOn',
+            "apps/app/x.yaml: app needs namespace nowhere, which no component, nor the bootstrap, provides; add the component that provides it",
+            "apps/app/x.yaml: app needs Secret ns1/missing, which no component, nor the bootstrap, provides; add it to the catalog's platform secrets or deliver it in the component",
+            "apps/app/x.yaml: app needs StorageClass slow, which no component, nor the bootstrap, provides; add the component that provides it",
+            "apps/app/x.yaml: app needs the CRD of example.com/Gadget, which no component, nor the bootstrap, provides; add the component that provides it",
+        ]);
+    });
+});
