@@ -98,6 +98,27 @@ return {}`, {});
         assert.equal(runHealthCheck(`return { status = os.date("%Y") ~= nil and "Healthy" or "Degraded" }`, {}).status, "Healthy");
     });
 
+    it("the harness passes objects as Argo CD's decodeValue does, keeps only the safe os, and names each error", () => {
+        const probe = `return { status = "Healthy", message = table.concat({
+  type(obj.b), tostring(obj.b), type(obj.i), tostring(obj.f), tostring(#obj.arr), tostring(obj.arr[2]), type(obj.nothing),
+  type(obj.nested.deep), type(package), type(os.time), type(os.date), type(os.getenv), type(os.exit), type(os.remove),
+  type(os.rename), type(os.execute), type(os.tmpname), type(os.clock), type(os.difftime), type(os.setlocale), type(io), type(math), type(string)
+}, ",") }`;
+        const got = runHealthCheck(probe, { b: false, i: 3, f: 1.5, arr: ["a", null, "c"], nothing: null, nested: { deep: { x: 1 } } });
+        // Nulls are dropped from arrays (table.Append) and objects; integers stay integers, floats floats.
+        assert.equal(got.message, "boolean,false,number,1.5,2,c,nil,table,table,function,function,nil,nil,nil,nil,nil,nil,nil,nil,nil,nil,nil,nil");
+        assert.equal(runHealthCheck(`return { status = "Healthy", message = tostring(obj.i) }`, { i: 3 }).message, "3");
+        assert.equal(runHealthCheck(`return { status = "Healthy", message = tostring(obj[1]) .. tostring(obj[2]) }`, [true, 7]).message, "true7");
+        assert.deepEqual(runHealthCheck(`return { status = "Degraded", message = "m" }`, "x"), { status: "Degraded", message: "m" });
+        for (const s of ["Progressing", "Suspended", "Healthy", "Degraded", "Missing", "Unknown"]) assert.equal(runHealthCheck(`return { status = "${s}" }`, {}).status, s);
+        assert.throws(() => runHealthCheck(`return {`, {}), (e: Error) => e instanceof HealthCheckError && /^syntax error: /.test(e.message));
+        assert.throws(() => runHealthCheck(`error("boom")`, {}), (e: Error) => e instanceof HealthCheckError && /^runtime error: .*boom/.test(e.message));
+        assert.throws(() => runHealthCheck(`return { status = 3 }`, {}), (e: Error) => e.message === "health status must be a string");
+        assert.throws(() => runHealthCheck(`return { status = "Healthy", message = 1 }`, {}), (e: Error) => e.message === "health message must be a string");
+        assert.throws(() => runHealthCheck(`return 1`, {}), (e: Error) => e.message === "the check must return a table");
+        assert.throws(() => runHealthCheck(`return {}`, { f: () => 1 }), /^TypeError: cannot pass a function to Lua$/);
+    });
+
     it("renders the same checks into argocd-cm keys for the Helm flavor", () => {
         const cm = healthChecksAsArgoCdCm();
         assert.deepEqual(Object.keys(cm).sort(), healthChecks.map((h) => `resource.customizations.health.${h.group}_${h.kind}`).sort());
