@@ -14,8 +14,6 @@ export interface HealthCheck {
     readonly group: string;
     readonly kind: string;
     readonly check: string;
-    /** Where the states it maps come from (the operator's status types and the code that writes them). */
-    readonly source: string;
 }
 
 // Argo CD stopped assessing argoproj.io/Application health in 1.8; without this an app-of-apps never waits for its
@@ -230,20 +228,30 @@ return hs
  * created by OLM, never by Argo CD, and Argo CD sums health over managed resources only (controller/health.go).
  */
 export const healthChecks: readonly HealthCheck[] = [
-    { group: "argoproj.io", kind: "Application", check: applicationLua, source: "argoproj/argo-cd controller/health.go, docs/operator-manual/health.md" },
-    { group: "nvidia.com", kind: "ClusterPolicy", check: clusterPolicyLua, source: "NVIDIA/gpu-operator controllers/clusterpolicy_controller.go" },
-    { group: "apps.nvidia.com", kind: "NIMService", check: nimServiceLua, source: "NVIDIA/k8s-nim-operator api/apps/v1alpha1/nimservice_types.go" },
-    { group: "apps.nvidia.com", kind: "NIMCache", check: nimCacheLua, source: "NVIDIA/k8s-nim-operator internal/controller/nimcache_controller.go" },
-    { group: "nfd.openshift.io", kind: "NodeFeatureDiscovery", check: nodeFeatureDiscoveryLua, source: "openshift/cluster-nfd-operator internal/status/status.go" },
-    { group: "lvm.topolvm.io", kind: "LVMCluster", check: lvmClusterLua, source: "openshift/lvm-operator api/v1alpha1/lvmcluster_types.go" },
-    { group: "operators.coreos.com", kind: "CatalogSource", check: catalogSourceLua, source: "operator-framework/api pkg/operators/v1alpha1/catalogsource_types.go" },
+    // argoproj/argo-cd controller/health.go, docs/operator-manual/health.md
+    { group: "argoproj.io", kind: "Application", check: applicationLua },
+    // NVIDIA/gpu-operator controllers/clusterpolicy_controller.go
+    { group: "nvidia.com", kind: "ClusterPolicy", check: clusterPolicyLua },
+    // NVIDIA/k8s-nim-operator api/apps/v1alpha1/nimservice_types.go
+    { group: "apps.nvidia.com", kind: "NIMService", check: nimServiceLua },
+    // NVIDIA/k8s-nim-operator internal/controller/nimcache_controller.go
+    { group: "apps.nvidia.com", kind: "NIMCache", check: nimCacheLua },
+    // openshift/cluster-nfd-operator internal/status/status.go
+    { group: "nfd.openshift.io", kind: "NodeFeatureDiscovery", check: nodeFeatureDiscoveryLua },
+    // openshift/lvm-operator api/v1alpha1/lvmcluster_types.go
+    { group: "lvm.topolvm.io", kind: "LVMCluster", check: lvmClusterLua },
+    // operator-framework/api pkg/operators/v1alpha1/catalogsource_types.go
+    { group: "operators.coreos.com", kind: "CatalogSource", check: catalogSourceLua },
 ];
 
-/** Kinds whose check is Argo CD's own, built in: we ship none for them. */
-export const builtInHealthChecks: readonly { readonly group: string; readonly kind: string; readonly since: string }[] = [
-    { group: "operators.coreos.com", kind: "Subscription", since: "argo-cd 1.x" },
-    { group: "bitnami.com", kind: "SealedSecret", since: "argo-cd 2.x" },
-    { group: "clickhouse.altinity.com", kind: "ClickHouseInstallation", since: "argo-cd v3.2.0 (c447628913)" },
+/**
+ * Kinds whose check is Argo CD's own, built in: we ship none for them. Subscription since argo-cd 1.x, SealedSecret
+ * since 2.x, ClickHouseInstallation since v3.2.0 (c447628913).
+ */
+export const builtInHealthChecks: readonly { readonly group: string; readonly kind: string }[] = [
+    { group: "operators.coreos.com", kind: "Subscription" },
+    { group: "bitnami.com", kind: "SealedSecret" },
+    { group: "clickhouse.altinity.com", kind: "ClickHouseInstallation" },
 ];
 
 /** The same checks in argocd-cm key style, for the upstream Helm chart's `configs.cm`. */
