@@ -367,7 +367,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     const kubernetes = parsed.kubernetes ?? {};
 
     checkRepository(gitops, access, ours, problems);
-    if (!kubernetes.context && !ours.has("kubeconfig")) {
+    // (A context given but invalid is reported by its own check.)
+    const rawKubernetes = decode(ours.get("kubernetes"), objectKeys.kubernetes) as { context?: unknown } | undefined;
+    if (!kubernetes.context && !ours.has("kubeconfig") && rawKubernetes?.context === undefined) {
         problems.push(`${full("kubernetes")}.context: no cluster access configured; set the kubeconfig context of this cluster, ` +
             "or run: pulumi config set --secret kubeconfig \"$(cat kubeconfig)\"");
     }
@@ -379,8 +381,10 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
     const keySource = sealed.keySource ?? "stack";
     const mirror = parsed.mirror;
-    if (mirror && (mirror.registry === undefined) !== (mirror.gitopsCatalogImage === undefined)) {
-        const missing = mirror.registry === undefined ? "registry" : "gitopsCatalogImage";
+    // Judged on what was written: an empty registry is reported by its own check, not as missing.
+    const rawMirror = decode(ours.get("mirror"), objectKeys.mirror) as { registry?: unknown; gitopsCatalogImage?: unknown } | undefined;
+    if (mirror && rawMirror && (rawMirror.registry === undefined) !== (rawMirror.gitopsCatalogImage === undefined)) {
+        const missing = rawMirror.registry === undefined ? "registry" : "gitopsCatalogImage";
         problems.push(`${full("mirror")}.${missing}: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither`);
     }
     if (keySource === "config") {
@@ -463,9 +467,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
     if (enabledNames.has("nim-cache")) {
         const key = `${full("serving")}`;
-        const rawServing = decode(ours.get("serving"), objectKeys.serving) as { profiles?: unknown } | undefined;
-        // (A profile list that failed its own check is reported there.)
-        if (!serving.profiles && !serving.gpuProduct && rawServing?.profiles === undefined) {
+        const rawServing = decode(ours.get("serving"), objectKeys.serving) as { profiles?: unknown; gpuProduct?: unknown } | undefined;
+        // (A profile list or GPU product that failed its own check is reported there.)
+        if (!serving.profiles && !serving.gpuProduct && rawServing?.profiles === undefined && rawServing?.gpuProduct === undefined) {
             problems.push(`${key}.profiles: nim-cache downloads the model before the GPU driver runs, when no node has its GPU label yet, ` +
                 "so the NIM operator would select every profile of the model and download them all; pin serving.profiles " +
                 "(the IDs list-model-profiles shows), or set serving.gpuProduct (e.g. h100) with engine and tensorParallelism");

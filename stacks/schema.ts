@@ -37,7 +37,7 @@ export const componentOverride = z.strictObject({ enabled: z.boolean().optional(
 export const extraComponent = z.strictObject({
     ...sourceOverrides,
     enabled: z.boolean().optional(),
-    tier: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    tier: z.literal([1, 2, 3, 4]),
     path: nonEmpty,
     deploys: z.string().optional(),
     namespace: dnsLabel.optional(),
@@ -92,7 +92,7 @@ export const objectKeys = {
         issuer: z.enum(["selfSigned", "acme"]).optional(),
         acmeEmail: z.email().optional(),
         acmeServer: z.url().optional(),
-        domain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "dns").optional(),
+        domain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "domain").optional(),
         chartVersion: nonEmpty.optional(),
         chartRepository: z.url().optional(),
     }),
@@ -101,7 +101,7 @@ export const objectKeys = {
         tag: nonEmpty.optional(),
         // NIM profile IDs are SHA-256 hex digests (the operator's model manifest).
         profiles: z.array(z.string().regex(/^[0-9a-f]{64}$/, "profile")).min(1).optional(),
-        gpuProduct: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "dns").optional(),
+        gpuProduct: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "product").optional(),
         engine: z.enum(["tensorrt_llm", "vllm", "sglang"]).optional(),
         tensorParallelism: z.string().regex(/^[1-9]\d*$/, "count").optional(),
         precision: z.enum(["fp8", "fp16", "bf16", "int4_awq", "nvfp4", "mxfp4"]).optional(),
@@ -188,6 +188,8 @@ function regexHint(name: string): string {
         case "count": return "is not a positive count written as a string, e.g. \"1\"";
         case "quantity": return "is not a Kubernetes quantity, e.g. 50Gi";
         case "mirror": return "is not an s3://, https:// or http:// URL of the model repository";
+        case "product": return "is not a GPU product as the NIM operator names it, e.g. h100; use lowercase letters, digits, \".\" and \"-\"";
+        case "domain": return "is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit";
         default: return "is not a DNS label; use lowercase letters, digits and \"-\"";
     }
 }
@@ -195,6 +197,7 @@ function regexHint(name: string): string {
 const typeHints: Record<string, string> = {
     boolean: "a boolean; use true or false",
     number: "a number",
+    int: "a whole number",
     string: "a string",
     object: "a mapping of keys to values",
     array: "a list",
@@ -223,7 +226,7 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                 break;
             }
             case "invalid_value":
-                lines.push(`${key}: ${show(input)} is not one of ${quoteList(issue.values.map(String))}`);
+                lines.push(`${key}: ${show(input)} is not one of ${issue.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}`);
                 break;
             case "invalid_union":
                 lines.push(`${key}: ${show(input)} is not valid here; see the config reference in README.md`);

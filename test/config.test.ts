@@ -1,10 +1,12 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { z } from "zod";
 import { catalog } from "../components/catalog";
 import { loadStack } from "../cli/stackFile";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig, RawConfig } from "../stacks/parse";
+import { formatIssues, keyPath } from "../stacks/schema";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -333,5 +335,131 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.deepEqual(noGpu.components.filter((x) => x.extra).map((x) => x.name), ["dash"]);
         assert.ok(!noGpu.disabled.some((d) => d.name === "chat"), "extras are not listed as turned off");
         assert.deepEqual(noGpu.disabled.slice(0, 1), [{ name: "sealed-secrets-gpu", why: "needs GPUs; gpu is false" }]);
+    });
+});
+
+describe("stack config: every bound and pattern, at and past its edge (pure)", () => {
+    const lines = (edit: Record<string, unknown>) => {
+        try {
+            parseClusterConfig(minimalRaw(edit));
+            return [];
+        } catch (e) {
+            if (e instanceof ConfigProblems) return e.lines;
+            throw e;
+        }
+    };
+    const x = (tier: number, more: Record<string, unknown> = {}) => ({ extraComponents: { x: { tier, path: "apps/x", ...more } } });
+    const cases: [string, Record<string, unknown>, string[]][] = [
+        ["timeout 30", { components: { "nim-llm": { healthTimeoutSeconds: 30 } } }, []],
+        ["timeout 29", { components: { "nim-llm": { healthTimeoutSeconds: 29 } } }, ["saif-platform:components.nim-llm.healthTimeoutSeconds: 29 is below the minimum of 30"]],
+        ["timeout 86400", { components: { "nim-llm": { healthTimeoutSeconds: 86400 } } }, []],
+        ["timeout 86401", { components: { "nim-llm": { healthTimeoutSeconds: 86401 } } }, ["saif-platform:components.nim-llm.healthTimeoutSeconds: 86401 is above the maximum of 86400"]],
+        ["timeout 60.5", { components: { "nim-llm": { healthTimeoutSeconds: 60.5 } } }, ["saif-platform:components.nim-llm.healthTimeoutSeconds: 60.5 is not a whole number"]],
+        ["tier 4", x(4), []],
+        ["tier 0", x(0), ["saif-platform:extraComponents.x.tier: 0 is not one of 1, 2, 3, 4"]],
+        ["tier 5", x(5), ["saif-platform:extraComponents.x.tier: 5 is not one of 1, 2, 3, 4"]],
+        ["wave -100", x(1, { wave: -100 }), []],
+        ["wave -101", x(1, { wave: -101 }), ["saif-platform:extraComponents.x.wave: -101 is below the minimum of -100"]],
+        ["wave 100", x(1, { wave: 100 }), []],
+        ["wave 101", x(1, { wave: 101 }), ["saif-platform:extraComponents.x.wave: 101 is above the maximum of 100"]],
+        ["wave 1.5", x(1, { wave: 1.5 }), ["saif-platform:extraComponents.x.wave: 1.5 is not a whole number"]],
+        ["est 0", x(1, { estimateSeconds: 0 }), []],
+        ["est -1", x(1, { estimateSeconds: -1 }), ["saif-platform:extraComponents.x.estimateSeconds: -1 is below the minimum of 0"]],
+        ["est 86400", x(1, { estimateSeconds: 86400 }), []],
+        ["est 86401", x(1, { estimateSeconds: 86401 }), ["saif-platform:extraComponents.x.estimateSeconds: 86401 is above the maximum of 86400"]],
+        ["ns 63", x(1, { namespace: "a".repeat(63) }), []],
+        ["ns 64", x(1, { namespace: "a".repeat(64) }), ["saif-platform:extraComponents.x.namespace: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is 64 characters; Kubernetes names and label values allow 63"]],
+        ["ns -a", x(1, { namespace: "-a" }), ["saif-platform:extraComponents.x.namespace: \"-a\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["ns a-", x(1, { namespace: "a-" }), ["saif-platform:extraComponents.x.namespace: \"a-\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["ns A", x(1, { namespace: "A" }), ["saif-platform:extraComponents.x.namespace: \"A\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["ns a", x(1, { namespace: "a" }), []],
+        ["path empty", x(1, { path: "" }), ["saif-platform:extraComponents.x.path: must not be empty"]],
+        ["syncOptions empty", x(1, { syncOptions: [""] }), ["saif-platform:extraComponents.x.syncOptions[0]: must not be empty"]],
+        ["content bad", x(1, { content: "jsonnet" }), ["saif-platform:extraComponents.x.content: \"jsonnet\" is not one of \"kustomize\", \"directory\", \"helm\""]],
+        ["gpus 1", { serving: { gpuProduct: "h100", gpus: 1 } }, []],
+        ["gpus 0", { serving: { gpuProduct: "h100", gpus: 0 } }, ["saif-platform:serving.gpus: 0 is below the minimum of 1"]],
+        ["gpus 16", { serving: { gpuProduct: "h100", gpus: 16 } }, []],
+        ["gpus 17", { serving: { gpuProduct: "h100", gpus: 17 } }, ["saif-platform:serving.gpus: 17 is above the maximum of 16"]],
+        ["tp 12", { serving: { gpuProduct: "h100", tensorParallelism: "12" } }, []],
+        ["tp 0", { serving: { gpuProduct: "h100", tensorParallelism: "0" } }, ["saif-platform:serving.tensorParallelism: \"0\" is not a positive count written as a string, e.g. \"1\""]],
+        ["tp 01", { serving: { gpuProduct: "h100", tensorParallelism: "01" } }, ["saif-platform:serving.tensorParallelism: \"01\" is not a positive count written as a string, e.g. \"1\""]],
+        ["tp 1x", { serving: { gpuProduct: "h100", tensorParallelism: "1x" } }, ["saif-platform:serving.tensorParallelism: \"1x\" is not a positive count written as a string, e.g. \"1\""]],
+        ["gpuProduct H100", { serving: { gpuProduct: "H100" } }, ["saif-platform:serving.gpuProduct: \"H100\" is not a GPU product as the NIM operator names it, e.g. h100; use lowercase letters, digits, \".\" and \"-\""]],
+        ["gpuProduct -h", { serving: { gpuProduct: "-h" } }, ["saif-platform:serving.gpuProduct: \"-h\" is not a GPU product as the NIM operator names it, e.g. h100; use lowercase letters, digits, \".\" and \"-\""]],
+        ["gpuProduct h100.sxm-80gb", { serving: { gpuProduct: "h100.sxm-80gb" } }, []],
+        ["mirror http", { serving: { gpuProduct: "h100", modelMirror: "http://m/x" } }, []],
+        ["mirror https", { serving: { gpuProduct: "h100", modelMirror: "https://m/x" } }, []],
+        ["mirror ftp", { serving: { gpuProduct: "h100", modelMirror: "ftp://m/x" } }, ["saif-platform:serving.modelMirror: \"ftp://m/x\" is not an s3://, https:// or http:// URL of the model repository"]],
+        ["mirror s3 empty", { serving: { gpuProduct: "h100", modelMirror: "s3://" } }, ["saif-platform:serving.modelMirror: \"s3://\" is not an s3://, https:// or http:// URL of the model repository"]],
+        ["mirror space", { serving: { gpuProduct: "h100", modelMirror: "s3://a b" } }, ["saif-platform:serving.modelMirror: \"s3://a b\" is not an s3://, https:// or http:// URL of the model repository"]],
+        ["mirror xs3", { serving: { gpuProduct: "h100", modelMirror: "xs3://a" } }, ["saif-platform:serving.modelMirror: \"xs3://a\" is not an s3://, https:// or http:// URL of the model repository"]],
+        ["cache 1.5Ti", { serving: { gpuProduct: "h100", cacheSize: "1.5Ti" } }, []],
+        ["cache 50", { serving: { gpuProduct: "h100", cacheSize: "50" } }, []],
+        ["cache 50Gb", { serving: { gpuProduct: "h100", cacheSize: "50Gb" } }, ["saif-platform:serving.cacheSize: \"50Gb\" is not a Kubernetes quantity, e.g. 50Gi"]],
+        ["cache x50Gi", { serving: { gpuProduct: "h100", cacheSize: "x50Gi" } }, ["saif-platform:serving.cacheSize: \"x50Gi\" is not a Kubernetes quantity, e.g. 50Gi"]],
+        ["profile 63", { serving: { profiles: ["a".repeat(63)] } }, ["saif-platform:serving.profiles[0]: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a NIM profile ID; use the 64-hex ID the model's list-model-profiles shows"]],
+        ["profile 65", { serving: { profiles: ["a".repeat(65)] } }, ["saif-platform:serving.profiles[0]: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a NIM profile ID; use the 64-hex ID the model's list-model-profiles shows"]],
+        ["profiles []", { serving: { profiles: [] } }, ["saif-platform:serving.profiles: [] is below the minimum of 1"]],
+        ["profile x+64", { serving: { profiles: ["x" + "a".repeat(64)] } }, ["saif-platform:serving.profiles[0]: \"xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a NIM profile ID; use the 64-hex ID the model's list-model-profiles shows"]],
+        ["engine sglang", { serving: { gpuProduct: "h100", engine: "sglang" } }, []],
+        ["precision mxfp4", { serving: { gpuProduct: "h100", precision: "mxfp4" } }, []],
+        ["precision fp4", { serving: { gpuProduct: "h100", precision: "fp4" } }, ["saif-platform:serving.precision: \"fp4\" is not one of \"fp8\", \"fp16\", \"bf16\", \"int4_awq\", \"nvfp4\", \"mxfp4\""]],
+        ["pullSecret Bad", { serving: { gpuProduct: "h100", pullSecret: "Bad" } }, ["saif-platform:serving.pullSecret: \"Bad\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["domain ok", { certManager: { domain: "apps.lab.example" } }, []],
+        ["domain bad", { certManager: { domain: "Apps" } }, ["saif-platform:certManager.domain: \"Apps\" is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit"]],
+        ["domain -a", { certManager: { domain: "-a.b" } }, ["saif-platform:certManager.domain: \"-a.b\" is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit"]],
+        ["domain a.", { certManager: { domain: "a." } }, ["saif-platform:certManager.domain: \"a.\" is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit"]],
+        ["email bad", { certManager: { acmeEmail: "ops" } }, ["saif-platform:certManager.acmeEmail: \"ops\" is not a valid email"]],
+        ["acmeServer bad", { certManager: { acmeServer: "not a url" } }, ["saif-platform:certManager.acmeServer: \"not a url\" is not a valid url"]],
+        ["chartRepository bad", { argocd: { chartRepository: "nope" } }, ["saif-platform:argocd.chartRepository: \"nope\" is not a valid url"]],
+        ["cm chartRepository bad", { certManager: { chartRepository: "nope" } }, ["saif-platform:certManager.chartRepository: \"nope\" is not a valid url"]],
+        ["catalogSource bad", { argocd: { catalogSource: "Red Hat" } }, ["saif-platform:argocd.catalogSource: \"Red Hat\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["argocd ns bad", { argocd: { namespace: "Argo" } }, ["saif-platform:argocd.namespace: \"Argo\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["sealed ns bad", { sealedSecrets: { namespace: "Seal" } }, ["saif-platform:sealedSecrets.namespace: \"Seal\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["rotation []", { sealedSecrets: { rotation: [] } }, ["saif-platform:sealedSecrets.rotation: [] is below the minimum of 1"]],
+        ["rotation bad", { sealedSecrets: { rotation: ["Key"] } }, ["saif-platform:sealedSecrets.rotation[0]: \"Key\" is not a DNS label; use lowercase letters, digits and \"-\""]],
+        ["access bad", { gitops: { repoUrl: "https://github.com/example/gitops.git", access: "ssh" } }, ["saif-platform:gitops.access: \"ssh\" is not one of \"public\", \"deployKey\", \"token\""]],
+        ["github no owner", { gitops: { repoUrl: "https://github.com/example/gitops.git", github: { repository: "r" } } }, ["saif-platform:gitops.github.owner: is required; set it in Pulumi.<stack>.yaml"]],
+        ["empty context", { kubernetes: { context: "" } }, ["saif-platform:kubernetes.context: must not be empty"]],
+        ["mirror registry empty", { mirror: { registry: "", gitopsCatalogImage: "x" } }, ["saif-platform:mirror.registry: must not be empty"]],
+        ["keySource bad", { sealedSecrets: { keySource: "vault" } }, ["saif-platform:sealedSecrets.keySource: \"vault\" is not one of \"config\", \"stack\""]],
+        ["rootApp finalizer bad", { rootApp: { finalizer: "later" } }, ["saif-platform:rootApp.finalizer: \"later\" is not one of \"none\", \"cascade\", \"foreground\""]],
+        ["approval bad", { argocd: { approval: "Auto" } }, ["saif-platform:argocd.approval: \"Auto\" is not one of \"Automatic\", \"Manual\""]],
+        ["issuer bad", { certManager: { issuer: "vault" } }, ["saif-platform:certManager.issuer: \"vault\" is not one of \"selfSigned\", \"acme\""]],
+        ["patch target extra", { components: { "nim-llm": { kustomize: { patches: [{ patch: "kind: X", target: { kind: "X", bogus: 1 } }] } } } }, ["saif-platform:components.nim-llm.kustomize.patches[0].target.bogus: unknown key \"bogus\"; valid keys are \"group\", \"version\", \"kind\", \"name\", \"namespace\", \"labelSelector\", \"annotationSelector\""]],
+        ["patch options non-bool", { components: { "nim-llm": { kustomize: { patches: [{ patch: "kind: X", options: { allowNameChange: "yes" } }] } } } }, ["saif-platform:components.nim-llm.kustomize.patches[0].options.allowNameChange: \"yes\" is not a boolean; use true or false"]],
+        ["helm values not mapping", { components: { "nim-operator": { helm: { values: [1] } } } }, ["saif-platform:components.nim-operator.helm.values: [1] is not a mapping of keys to values"]],
+        ["extra key bad name", { extraComponents: { "Bad_Name": { tier: 1, path: "apps/b" } } }, ["saif-platform:extraComponents.Bad_Name: \"Bad_Name\" is not a valid name; use a DNS label (lowercase letters, digits and \"-\")"]],
+        ["cluster 63", { cluster: "a".repeat(63) }, []],
+        ["cluster 64", { cluster: "a".repeat(64) }, ["saif-platform:cluster: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is 64 characters; Kubernetes names and label values allow 63"]],
+    ];
+    for (const [title, edit, expected] of cases) {
+        it(`${title}: ${expected.length === 0 ? "accepted" : "one line naming the key"}`, () => assert.deepEqual(lines(edit), expected));
+    }
+});
+
+describe("formatIssues and keyPath: zod's issues as one line each (pure)", () => {
+    const f = (schema: z.ZodType, v: unknown) => formatIssues("k", schema, schema.safeParse(v, { reportInput: true }).error!.issues);
+    it("names the key path, the value as written and the fix, for every kind of issue", () => {
+        assert.deepEqual(f(z.union([z.string(), z.number()]), true), ["k: true is not valid here; see the config reference in README.md"]);
+        assert.deepEqual(f(z.record(z.string().regex(/^a$/), z.number()), { b: 1 }), ['k.b: "b" is not a valid name; use a DNS label']);
+        assert.deepEqual(f(z.number().multipleOf(2), 3), ["k: Invalid number: must be a multiple of 2"], "anything else: zod's own words");
+        assert.deepEqual(f(z.string().max(3), "abcd"), ['k: "abcd" is 4 characters; Kubernetes names and label values allow 3']);
+        assert.deepEqual(f(z.array(z.number()).max(1), [1, 2]), ["k: [1,2] is above the maximum of 1"]);
+        assert.deepEqual(f(z.strictObject({ alpha: z.string().optional(), beta: z.string().optional() }).optional(), { alpah: "x", zzz: 1 }),
+            ['k.alpah: unknown key "alpah"; did you mean "alpha"?', 'k.zzz: unknown key "zzz"; valid keys are "alpha", "beta"']);
+        // The valid keys of the object where the unknown one is: nested, in a list, in a mapping.
+        assert.deepEqual(f(z.strictObject({ inner: z.strictObject({ one: z.string().optional() }).optional() }), { inner: { two: 1 } }), ['k.inner.two: unknown key "two"; valid keys are "one"']);
+        assert.deepEqual(f(z.strictObject({ list: z.array(z.strictObject({ one: z.string().optional() })) }), { list: [{ one: "x" }, { tow: 1 }] }), ['k.list[1].tow: unknown key "tow"; valid keys are "one"']);
+        assert.deepEqual(f(z.strictObject({ m: z.record(z.string(), z.strictObject({ one: z.string().optional() })) }), { m: { a: { on: 1 } } }), ['k.m.a.on: unknown key "on"; did you mean "one"?']);
+        assert.deepEqual([f(z.url(), "x"), f(z.email(), "x"), f(z.string(), undefined), f(z.boolean(), "yes"), f(z.number(), "1"), f(z.string(), 1),
+            f(z.array(z.string()), {}), f(z.record(z.string(), z.string()), 1), f(z.bigint(), 1)].map((l) => l[0]), [
+            'k: "x" is not a valid url', 'k: "x" is not a valid email', "k: is required; set it in Pulumi.<stack>.yaml", 'k: "yes" is not a boolean; use true or false',
+            'k: "1" is not a number', "k: 1 is not a string", "k: {} is not a list", "k: 1 is not a mapping of keys to values", "k: 1 is not bigint",
+        ]);
+    });
+
+    it("writes a path as the YAML it points into: dotted names, [index], quoted names that are not plain words", () => {
+        assert.equal(keyPath("k", ["a", 0, "b.c", "d-e", "x y", "f_g"]), 'k.a[0]["b.c"].d-e["x y"].f_g');
     });
 });
