@@ -66,8 +66,8 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     if (before.missing) out.push(`_No plan of this stack at the base (${before.missing})._`);
     else if (!b) out.push("_The base's plan wrote no plan.json (an older version): objects are compared, order and times are not._");
 
-    const bNames = new Map((b?.components ?? []).map((c, i) => [c.name, { ...c, position: i + 1 }]));
-    const aNames = new Map(a.components.map((c, i) => [c.name, { ...c, position: i + 1 }]));
+    const bNames = new Map((b?.components ?? []).map((c) => [c.name, c]));
+    const aNames = new Map(a.components.map((c) => [c.name, c]));
     // Components are told apart by their Applications, so a base whose plan wrote no plan.json still compares.
     const bApps = componentApps(before.manifests);
     const aApps = componentApps(after.manifests);
@@ -81,8 +81,8 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     const otherAdded = keys.filter((k) => !before.manifests.has(k));
     const otherRemoved = keys.filter((k) => !after.manifests.has(k));
     // The derived wave is in plan.json; an older base carried it only as the Application's sync-wave annotation.
-    const wave = (names: ReadonlyMap<string, { wave: number }>, m: ReadonlyMap<string, string>, name: string, key?: string) =>
-        String(names.get(name)?.wave ?? (key ? /sync-wave: "(-?\d+)"/.exec(m.get(key) ?? "")?.[1] ?? "-" : "-"));
+    const wave = (names: ReadonlyMap<string, { wave: number }>, m: ReadonlyMap<string, string>, name: string, key: string) =>
+        String(names.get(name)?.wave ?? /sync-wave: "(-?\d+)"/.exec(m.get(key)!)?.[1] ?? "-");
 
     // Positions among the components both sides have, so adding or removing one does not move every later one.
     const common = (list: readonly { name: string }[]) => list.filter((c) => bNames.has(c.name) && aNames.has(c.name)).map((c) => c.name);
@@ -99,8 +99,8 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         const minus = old.dependsOn.filter((d) => !c.dependsOn.includes(d));
         return plus.length + minus.length > 0 ? [{ name: c.name, plus, minus }] : [];
     });
-    const nothing = added.length + removed.length + changedApps.length + changedOther.length + otherAdded.length + otherRemoved.length +
-        moved.length + rewired.length === 0 && b?.modelCache === a.modelCache && renderedChanges(before.rendered, after.rendered).length === 0;
+    const nothing = [added, removed, changedApps, changedOther, otherAdded, otherRemoved, moved, rewired].every((l) => l.length === 0)
+        && b?.modelCache === a.modelCache && renderedChanges(before.rendered, after.rendered).length === 0;
     if (nothing && !before.missing) {
         out.push(`No changes: ${a.components.length} components, same order, same objects.`);
         return out.join("\n\n");
@@ -111,9 +111,9 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         `${moved.length} move in order or wave.`);
 
     const rows = [
-        ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(aNames, after.manifests, n, aApps.get(n))} |`),
-        ...removed.map((n) => `| \`${n}\` | removed (its Application is deleted; see its finalizer) | ${bNames.get(n)?.tier ?? "-"} | ${wave(bNames, before.manifests, n, bApps.get(n))} → - |`),
-        ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(bNames, before.manifests, name, bApps.get(name))} → ${wave(aNames, after.manifests, name, key)} |`),
+        ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(aNames, after.manifests, n, aApps.get(n)!)} |`),
+        ...removed.map((n) => `| \`${n}\` | removed (its Application is deleted; see its finalizer) | ${bNames.get(n)?.tier ?? "-"} | ${wave(bNames, before.manifests, n, bApps.get(n)!)} → - |`),
+        ...changedApps.map(({ name, key }) => `| \`${name}\` | changed | ${aNames.get(name)?.tier ?? "-"} | ${wave(bNames, before.manifests, name, bApps.get(name)!)} → ${wave(aNames, after.manifests, name, key)} |`),
     ];
     if (rows.length > 0) out.push("### Components", "| component | change | tier | wave |\n|---|---|---|---|\n" + rows.join("\n"));
     if (b?.modelCache && a.modelCache && b.modelCache !== a.modelCache) {

@@ -97,6 +97,9 @@ describe("small pure checks (what each one tells the user)", () => {
 
     it("gates: the fingerprint reads keys in sorted order at every depth, and the gate refuses what the provider's JSONPath cannot carry", () => {
         assert.equal(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }, 3], u: undefined, c: "x", B: null }), '{"B":null,"a":[{"c":2,"d":1},3],"b":1,"c":"x"}');
+        // Many keys in reverse order (a large Helm values block): sorted all the same.
+        const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${String(79 - i).padStart(2, "0")}`, i]));
+        assert.deepEqual(Object.keys(JSON.parse(canonicalJson(many)) as object), Array.from({ length: 80 }, (_, i) => `k${String(i).padStart(2, "0")}`));
         const a = { repoURL: "https://g/r.git", targetRevision: "main", path: "apps/x", kustomize: { patches: [{ patch: "p", target: { kind: "K", name: "n" } }] } };
         const b = { path: "apps/x", kustomize: { patches: [{ target: { name: "n", kind: "K" }, patch: "p" }] }, targetRevision: "main", repoURL: "https://g/r.git" };
         assert.equal(sourceFingerprint(a), sourceFingerprint(b), "key order does not matter");
@@ -226,6 +229,9 @@ describe("the namespace registry (pure): who creates, who patches, labels and pr
         const shared = { ...base, sealedSecrets: { ...base.sealedSecrets, namespace: "openshift-gitops-operator" } };
         assert.deepEqual(namespacePlan(shared)[0], row("openshift-gitops-operator", "patch",
             { "openshift.io/cluster-monitoring": "true", ...managed("openshift-gitops") }, true, ["argo cd: operator", "sealed secrets key"]));
+        // A SealedSecret delivered into Argo CD's own namespace by another Application: patched, never labelled managed-by itself.
+        const intoArgo = { ...base, secrets: [{ ...base.secrets.find((s) => s.key === "splunkHecToken")!, namespace: "openshift-gitops" }] };
+        assert.deepEqual(namespacePlan(intoArgo).find((e) => e.name === "openshift-gitops"), row("openshift-gitops", "patch", {}, false, ["argo cd: instance", "sealed-secrets: sealed secrets"]));
         // Two secrets of one consumer, one namespace: its user is named once.
         const twice = { ...base, secrets: [...base.secrets, { ...base.secrets.find((s) => s.key === "splunkHecToken")!, key: "other", name: "other" }] };
         assert.deepEqual(namespacePlan(twice).find((e) => e.name === "splunk-otel")!.usedBy, ["sealed-secrets: sealed secrets"]);
@@ -308,6 +314,8 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
             assert.ok(g === "rbac.authorization.k8s.io" || !controllerMayWrite(any(g, "things"), "other", managed, []), `${g || "core"} outside`);
         }
         assert.ok(!controllerMayWrite(any("example.com"), "ns", managed, []));
+        assert.ok(!defaultRoleAllows(any("example.com", "configmaps")), "a core resource name in another group is not core");
+        assert.ok(!controllerMayWrite(any("example.com", "things", false), "ns", managed, []), "a cluster-scoped kind, even with a namespace given");
         assert.ok(!controllerMayWrite(any("apps", "things", false), undefined, managed, []), "a cluster-scoped kind gets nothing from a namespace's Role");
     });
 
@@ -326,6 +334,11 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
         const deploy = (namespace: string) => ({ component: "x", kind: kindInfo("apps/Deployment"), namespace });
         assert.deepEqual(extraControllerRules([deploy("nim"), deploy("elsewhere"), deploy("elsewhere")], managed), [rule("apps", "deployments")]);
         assert.deepEqual(extraControllerRules([deploy("nim")], managed), []);
+        const statefulSet = { component: "x", kind: kindInfo("apps/StatefulSet"), namespace: "elsewhere" };
+        assert.deepEqual(extraControllerRules([statefulSet, deploy("elsewhere")], managed), [rule("apps", "deployments", "statefulsets")]);
+        // Only namespaces labelled for this instance are managed by it.
+        const other = [...namespacePlan(base), { name: "theirs", mode: "patch" as const, labels: { "argocd.argoproj.io/managed-by": "other-argo" }, protect: false, usedBy: [] }];
+        assert.ok(!managedNamespaces(base, other).has("theirs"));
     });
 
     it("puts a SealedSecret's write where its Secret lives, a cluster-scoped write nowhere, the rest in the component's namespace", () => {

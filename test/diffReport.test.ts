@@ -15,6 +15,8 @@ const app = (name: string, wave: number, rev = "main") =>
     `    argocd.argoproj.io/sync-wave: "${wave}"\nspec:\n  source:\n    targetRevision: ${rev}\n`;
 const comp = (name: string, tier: number, wave: number, dependsOn: string[]) =>
     ({ name, tier, wave, declaredWave: wave, dependsOn, gpuOnly: false, estimateSeconds: 60 });
+/** `after` with component n depending on `d`. */
+const deps = (d: string[]): PlanSnapshot => ({ ...after, summary: { ...after.summary!, components: after.summary!.components.map((c) => (c.name === "n" ? { ...c, dependsOn: d } : c)) } });
 const summary = (components: PlanSummary["components"], gated: string[], seconds: number, modelCache?: string): PlanSummary => ({
     cluster: "lab", components, bootstrap: [], criticalPath: { gated, waves: gated },
     totalSeconds: { gated: seconds, waves: seconds * 2 }, ...(modelCache ? { modelCache } : {}),
@@ -78,10 +80,10 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
         assert.ok(!diffReport("lab", { manifests: after.manifests, missing: "the stack is new" }, after).includes("No changes"));
 
         const older: PlanSnapshot = { manifests: new Map([...before.manifests].filter(([k]) => k !== "Application/openshift-gitops/c")
-            .concat([["Application/openshift-gitops/c", app("c", -3)]])) };
+            .concat([["Application/openshift-gitops/c", app("c", -13)]])) };
         const report = diffReport("lab", older, after);
         assert.match(report, /^## Stack `lab`\n\n_The base's plan wrote no plan\.json \(an older version\): objects are compared, order and times are not\._/);
-        assert.match(report, /\| `c` \| changed \| 1 \| -3 → 1 \|/);
+        assert.match(report, /\| `c` \| changed \| 1 \| -13 → 1 \|/);
         assert.match(report, /\| `gone` \| removed \(its Application is deleted; see its finalizer\) \| - \| 2 → - \|/);
         assert.ok(!report.includes("### Order and wave changes") && !report.includes("### Dependency changes"), "nothing to compare order with");
         assert.ok(!report.includes("### Model cache"), "a base without a model cache name says nothing about it");
@@ -107,5 +109,52 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
             "Rendered by `npm run plan:diff` from the program under Pulumi mocks: no cluster, no credentials; secrets show as `[secret]`.",
             "## Stack `a`", "## Stack `b`"].join("\n\n") + "\n");
         assert.equal(commentMarker, "<!-- saif-platform:plan-diff -->");
+    });
+
+    it("prints only the sections that have rows, sorts objects and rendered keys, joins several dependencies, and shows '-' for no path", () => {
+        const otherOnly: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Namespace//x", "kind: Namespace\n"]]) };
+        const r1 = diffReport("lab", after, otherOnly);
+        assert.ok(!r1.includes("### Components") && r1.includes("### Diffs"), "no Application changed: no component table");
+        const renderedOnly = { ...after, rendered: new Map([["b", new Map([["Deployment/b/b", "replicas: 3\n"]])]]) };
+        assert.ok(!diffReport("lab", after, renderedOnly).includes("### Diffs"), "no manifest changed: no diffs section");
+        // Several objects changed in an order that is not sorted: the report sorts them.
+        const two = (v: string): PlanSnapshot => ({ ...after, manifests: new Map([...after.manifests, ["Secret/z/last", `v: ${v}\n`], ["ConfigMap/a/first", `v: ${v}\n`]]) });
+        const sorted = diffReport("lab", two("1"), two("2"));
+        assert.ok(sorted.indexOf("`ConfigMap/a/first`") < sorted.indexOf("`Secret/z/last`"));
+        // Rendered keys of one component, the removed one named before the added one when it sorts first.
+        const rb: PlanSnapshot = { ...after, rendered: new Map([["b", new Map([["z/last", "a\n"]])]]) };
+        const ra: PlanSnapshot = { ...after, rendered: new Map([["b", new Map([["a/first", "b\n"]])]]) };
+        const rr = diffReport("lab", rb, ra);
+        assert.ok(rr.indexOf("`b`: `a/first` (added)") < rr.indexOf("`b`: `z/last` (removed)"), rr);
+        // A component that gains two dependencies and loses two.
+        assert.match(diffReport("lab", deps(["a", "b"]), deps(["c", "e"])), /\| `n` \| `c`, `e` \| `a`, `b` \|/);
+        // No critical path on a side: "-".
+        const noPath = { ...after, summary: { ...after.summary!, criticalPath: { gated: [], waves: [] } } };
+        assert.match(diffReport("lab", noPath, deps(["a"])), /\| critical path \(dependsOn gates\) \| - \| `a` → `c` → `b` → `n` \|/);
+    });
+
+    it("tells components apart by their Applications only, and counts every kind of change in its header", () => {
+        // A Namespace labelled with a component is not that component's Application.
+        const labelled: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Namespace//n", "metadata:\n  labels:\n    saif.io/component: n-ns\n"]]) };
+        assert.match(diffReport("lab", after, labelled), /\*\*0 added, 0 removed, 0 changed\*\* \(Applications\); 1 other objects differ;/);
+        // An Application whose component the summary does not list: its tier is "-".
+        const ghost: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Application/openshift-gitops/ghost", app("ghost", 7)]]) };
+        assert.match(diffReport("lab", after, ghost), /\| `ghost` \| added \| - \| - → 7 \|/);
+        // One Application added with one change of each other kind: never "No changes", and each count is right.
+        const plusApp = (s: PlanSnapshot): PlanSnapshot => ({ ...s, manifests: new Map([...s.manifests, ["Application/openshift-gitops/extra", app("extra", 3)]]) });
+        const variants: [string, PlanSnapshot, PlanSnapshot][] = [
+            ["removed", { ...after, manifests: new Map([...after.manifests, ["Application/openshift-gitops/old", app("old", 1)]]) }, after],
+            ["changed", after, { ...after, manifests: new Map([...after.manifests, ["Application/openshift-gitops/a", app("a", 0, "v9")]]) }],
+            ["other changed", after, { ...after, manifests: new Map([...after.manifests, ["Namespace//x", "kind: Namespace\n"]]) }],
+            ["other added", after, { ...after, manifests: new Map([...after.manifests, ["ConfigMap/x/new", "v: 1\n"]]) }],
+            ["other removed", { ...after, manifests: new Map([...after.manifests, ["ConfigMap/x/gone", "v: 1\n"]]) }, after],
+            ["moved", after, { ...after, summary: { ...after.summary!, components: after.summary!.components.map((c) => (c.name === "n" ? { ...c, wave: 9 } : c)) } }],
+            ["rewired", after, deps(["a"])],
+        ];
+        for (const [what, b, a] of variants) {
+            const r = diffReport("lab", b, plusApp(a));
+            assert.ok(!r.includes("No changes"), what);
+            assert.match(r, /^## Stack `lab`\n\n\*\*1 added, /, what);
+        }
     });
 });

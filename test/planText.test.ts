@@ -154,4 +154,14 @@ describe("the plan's text (pure, on a hand-made graph)", () => {
         assert.match(quoted, /\n {4}c_nim_llm\["nim-llm<br\/>wave 0, ~0m 01s"\]\n/);
         assert.ok(!quoted.includes(" gpu\n") && !quoted.includes("linkStyle") && !quoted.includes("b0 --> b") && quoted.includes("  b0 --> tier3\n"), "no GPU class, no critical edge, no bootstrap chain of one");
     });
+
+    it("prints the serving lines between the table and the path, and draws no critical class for an empty plan", () => {
+        const lines = renderPlan(planCluster(base)).split("\n");
+        const at = lines.findIndex((l) => l.startsWith("Serving: "));
+        assert.ok(at > 0 && lines[at - 1] === "" && lines[at + 3] === "", "a blank line before and after the three serving lines");
+        assert.deepEqual(lines.slice(at, at + 3), planCluster(base).serving);
+        assert.equal(lines[at + 4], "Critical path (dependsOn gates): " + planCluster(base).gated.criticalPath.join(" -> "));
+        const empty = renderMermaid(planCluster({ ...config, components: [] }));
+        assert.ok(!/\n {2}class /.test(empty) && !empty.includes("linkStyle") && !empty.includes("subgraph tier"), empty);
+    });
 });

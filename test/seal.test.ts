@@ -94,6 +94,7 @@ describe("sealing (pure)", () => {
         const fp = sealer.fingerprint;
         const strict = sealSecret(sealer, secret) as { metadata: unknown; spec: { encryptedData: Record<string, string>; template: unknown } };
         assert.deepEqual(strict.metadata, { name: "pull", namespace: "nim", annotations: { "saif.io/sealed-with-cert-sha256": fp } });
+        assert.deepEqual([(strict as unknown as { apiVersion: string }).apiVersion, (strict as unknown as { kind: string }).kind], ["bitnami.com/v1alpha1", "SealedSecret"]);
         assert.deepEqual(Object.keys(strict.spec.encryptedData), ["a", "z"]);
         assert.deepEqual(strict.spec.template, { metadata: { name: "pull", namespace: "nim", labels: { "saif.io/component": "nim-llm" } }, type: "kubernetes.io/dockerconfigjson" });
         assert.deepEqual(openSealedSecret(pair.privateKeyPem, strict as never), { a: "first", z: "last" });
@@ -108,9 +109,14 @@ describe("sealing (pure)", () => {
         assert.equal(openValue(pair.privateKeyPem, wide.spec.encryptedData.z, "nim"), "last");
     });
 
-    it("refuses a key too small for RSA-OAEP with SHA-256 instead of writing what the controller cannot open", () => {
-        const small = makeKeyPair({ bits: 512 });
-        assert.throws(() => sealValue(sealerFor(small.certPem, small.privateKeyPem), "v", "ns/name"), /^Error: message too long for RSA-OAEP$/);
+    it("refuses a key too small for RSA-OAEP with SHA-256 (RFC 8017: k - 66 bytes at most) instead of writing what the controller cannot open", () => {
+        for (const bits of [512, 768]) {
+            const small = makeKeyPair({ bits });
+            assert.throws(() => sealValue(sealerFor(small.certPem, small.privateKeyPem), "v", "ns/name"), /^Error: message too long for RSA-OAEP$/, `${bits}`);
+        }
+        // 784 bits = 98 bytes: exactly room for the 32-byte session key, and the controller's decryption opens it.
+        const edge = makeKeyPair({ bits: 784 });
+        assert.equal(openValue(edge.privateKeyPem, sealValue(sealerFor(edge.certPem, edge.privateKeyPem), "v", "ns/name"), "ns/name"), "v");
     });
 
     it("produces SealedSecrets that validate strictly against the real CRD, at the seed's paths", () => {

@@ -195,7 +195,7 @@ describe("serving's patches and names (pure)", () => {
     });
 
     it("reads Kubernetes quantities in GiB, binary and decimal suffixes, and nothing else", () => {
-        const cases: [string, number | undefined][] = [["1Gi", 1], ["50Gi", 50], ["1.5Ti", 1536], ["512Mi", 0.5], ["1048576Ki", 1], ["1073741824", 1],
+        const cases: [string, number | undefined][] = [["1Gi", 1], ["50Gi", 50], ["1.5Ti", 1536], ["1.25Gi", 1.25], ["512Mi", 0.5], ["1048576Ki", 1], ["1073741824", 1],
             ["1G", 1e9 / 2 ** 30], ["1T", 1e12 / 2 ** 30], ["1000M", 1e9 / 2 ** 30], ["1000000K", 1e9 / 2 ** 30],
             ["x", undefined], ["1Gb", undefined], ["Gi", undefined], ["1.Gi", undefined], [" 1Gi", undefined], ["1Gi ", undefined], ["-1Gi", undefined]];
         for (const [q, gib] of cases) assert.equal(quantityGiB(q), gib, q);
