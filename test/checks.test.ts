@@ -388,10 +388,14 @@ describe("the owned Argo CD instance and its Subscription (pure)", () => {
         assert.deepEqual(exclusions.map((e) => e.apiGroups.join(",")), [",discovery.k8s.io", "apiregistration.k8s.io", "coordination.k8s.io",
             "authentication.k8s.io,authorization.k8s.io", "certificates.k8s.io", "cert-manager.io", "cilium.io", "kyverno.io,reports.kyverno.io,wgpolicyk8s.io",
             "tekton.dev", "operators.coreos.com"]);
-        assert.deepEqual(exclusions.map((e) => e.kinds.length), [2, 1, 1, 6, 1, 1, 3, 9, 2, 2]);
-        assert.deepEqual(exclusions[9].kinds, ["InstallPlan", "ClusterServiceVersion"]);
+        assert.deepEqual(exclusions.map((e) => e.kinds), [
+            ["Endpoints", "EndpointSlice"], ["APIService"], ["Lease"],
+            ["SelfSubjectReview", "TokenReview", "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"],
+            ["CertificateSigningRequest"], ["CertificateRequest"], ["CiliumIdentity", "CiliumEndpoint", "CiliumEndpointSlice"],
+            ["PolicyReport", "ClusterPolicyReport", "EphemeralReport", "ClusterEphemeralReport", "AdmissionReport", "ClusterAdmissionReport", "BackgroundScanReport", "ClusterBackgroundScanReport", "UpdateRequest"],
+            ["TaskRun", "PipelineRun"], ["InstallPlan", "ClusterServiceVersion"],
+        ]);
         assert.ok(exclusions.every((e) => e.clusters.length === 1 && e.clusters[0] === "*"));
-        assert.deepEqual(exclusions[3].kinds, ["SelfSubjectReview", "TokenReview", "LocalSubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"]);
         const checks = cr.spec.resourceHealthChecks as unknown as { group: string; kind: string; check: string }[];
         assert.deepEqual(checks.map((c) => `${c.group}/${c.kind}`), healthChecks.map((h) => `${h.group}/${h.kind}`));
         assert.ok(checks.every((c, i) => c.check === healthChecks[i].check));
