@@ -100,10 +100,13 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         ours.set(key, v);
     }
 
+    /** Each value as written (decoded), before its check: later checks tell "given but invalid" from "not given". */
+    const written = new Map<string, unknown>();
     function read<S extends z.ZodType>(key: string, schema: S): z.infer<S> | undefined {
         const value = ours.get(key);
         if (value === undefined) return undefined;
         const decoded = decode(value, schema);
+        written.set(key, decoded);
         const result = schema.safeParse(decoded, { reportInput: true });
         if (result.success) return result.data;
         problems.push(...formatIssues(full(key), schema, result.error.issues));
@@ -368,7 +371,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
 
     checkRepository(gitops, access, ours, problems);
     // (A context given but invalid is reported by its own check.)
-    const rawKubernetes = decode(ours.get("kubernetes"), objectKeys.kubernetes) as { context?: unknown } | undefined;
+    const rawKubernetes = written.get("kubernetes") as { context?: unknown } | undefined;
     if (!kubernetes.context && !ours.has("kubeconfig") && rawKubernetes?.context === undefined) {
         problems.push(`${full("kubernetes")}.context: no cluster access configured; set the kubeconfig context of this cluster, ` +
             "or run: pulumi config set --secret kubeconfig \"$(cat kubeconfig)\"");
@@ -382,7 +385,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     const keySource = sealed.keySource ?? "stack";
     const mirror = parsed.mirror;
     // Judged on what was written: an empty registry is reported by its own check, not as missing.
-    const rawMirror = decode(ours.get("mirror"), objectKeys.mirror) as { registry?: unknown; gitopsCatalogImage?: unknown } | undefined;
+    const rawMirror = written.get("mirror") as { registry?: unknown; gitopsCatalogImage?: unknown } | undefined;
     if (mirror && rawMirror && (rawMirror.registry === undefined) !== (rawMirror.gitopsCatalogImage === undefined)) {
         const missing = rawMirror.registry === undefined ? "registry" : "gitopsCatalogImage";
         problems.push(`${full("mirror")}.${missing}: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither`);
@@ -467,7 +470,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
     if (enabledNames.has("nim-cache")) {
         const key = `${full("serving")}`;
-        const rawServing = decode(ours.get("serving"), objectKeys.serving) as { profiles?: unknown; gpuProduct?: unknown } | undefined;
+        const rawServing = written.get("serving") as { profiles?: unknown; gpuProduct?: unknown } | undefined;
         // (A profile list or GPU product that failed its own check is reported there.)
         if (!serving.profiles && !serving.gpuProduct && rawServing?.profiles === undefined && rawServing?.gpuProduct === undefined) {
             problems.push(`${key}.profiles: nim-cache downloads the model before the GPU driver runs, when no node has its GPU label yet, ` +
