@@ -15,6 +15,7 @@ export function show(value: unknown): string {
     return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
-export function quoteList(values: Iterable<string>): string {
-    return [...values].map((v) => JSON.stringify(v)).join(", ");
+/** Values as a list for an error line: strings quoted, numbers and booleans as written (`"a", "b"`; `1, 2`). */
+export function quoteList(values: Iterable<unknown>): string {
+    return [...values].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ");
 }

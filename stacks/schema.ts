@@ -226,7 +226,7 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                 break;
             }
             case "invalid_value":
-                lines.push(`${key}: ${show(input)} is not one of ${issue.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}`);
+                lines.push(`${key}: ${show(input)} is not one of ${quoteList(issue.values)}`);
                 break;
             case "invalid_union":
                 lines.push(`${key}: ${show(input)} is not valid here; see the config reference in README.md`);

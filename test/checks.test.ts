@@ -89,6 +89,7 @@ describe("small pure checks (what each one tells the user)", () => {
         assert.equal(show(sixty), JSON.stringify(sixty));
         assert.equal(show({ k: "v".repeat(53) }), `${JSON.stringify({ k: "v".repeat(53) }).slice(0, 57)}...`);
         assert.equal(quoteList(["a", "b"]), '"a", "b"');
+        assert.equal(quoteList([1, 2, true]), "1, 2, true");
         const e = new ConfigProblems(["one", "two"]);
         assert.equal(e.name, "ConfigProblems");
         assert.equal(e.message, "one\ntwo");
