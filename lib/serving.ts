@@ -63,7 +63,10 @@ function cacheIdentity(s: ServingConfig): unknown {
  * internal/webhook/apps/v1alpha1/nimcache_webhook_validation_helper.go), so a new model is a new object.
  */
 export function cacheName(s: ServingConfig): string {
-    // A DNS label: lowercase, no leading or trailing "-" (an image named `Llama_3` must not give `-lama-3-...`).
+    // A DNS label: lowercase, no leading or trailing "-" (an image named `Llama_3` must not give `-lama-3-...`), and
+    // at most 49 characters: the operator names its caching Job `<name>-job` (k8s-nim-operator
+    // internal/controller/nimcache_controller.go `getJobName` @ f63f74d7), and a Job's name becomes its pods'
+    // `job-name` label value, which Kubernetes caps at 63.
     const short = s.image.split("/").pop()!.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-/, "").slice(0, 40).replace(/-$/, "") || "model";
     const hash = createHash("sha256").update(canonicalJson(cacheIdentity(s))).digest("hex").slice(0, 8);
     return `${short}-${hash}`;

@@ -142,6 +142,8 @@ describe("serving's patches and names (pure)", () => {
         assert.match(name, /^llama-3-2-1b-instruct-[0-9a-f]{8}$/);
         const odd = cacheName({ ...base, image: "nvcr.io/nim/Meta/_LLaMA_3.1--70B.Instruct-with-a-very-long-name-beyond-forty-" });
         assert.match(odd, /^llama-3-1-70b-instruct-with-a-very-long-[0-9a-f]{8}$/, odd);
+        // The operator's caching Job is "<name>-job", and a Job's name is its pods' job-name label value (63 at most).
+        assert.ok(`${cacheName({ ...base, image: `nvcr.io/nim/${"a".repeat(200)}` })}-job`.length <= 63);
         assert.match(cacheName({ ...base, image: "registry/___" }), /^model-[0-9a-f]{8}$/);
         for (const [field, value] of [["image", "nvcr.io/nim/meta/llama-3.2-1b-instruct-x"], ["gpuProduct", "a100"], ["engine", "vllm"], ["tensorParallelism", "2"],
             ["precision", "fp8"], ["storageClass", "ceph"], ["cacheSize", "60Gi"], ["tag", "1.12.1"], ["modelMirror", "s3://m"]] as const) {
