@@ -126,8 +126,10 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
         const ra: PlanSnapshot = { ...after, rendered: new Map([["b", new Map([["a/first", "b\n"]])]]) };
         const rr = diffReport("lab", rb, ra);
         assert.ok(rr.indexOf("`b`: `a/first` (added)") < rr.indexOf("`b`: `z/last` (removed)"), rr);
-        // A component that gains two dependencies and loses two.
+        // A component that gains two dependencies and loses two; two rewired components are two rows.
         assert.match(diffReport("lab", deps(["a", "b"]), deps(["c", "e"])), /\| `n` \| `c`, `e` \| `a`, `b` \|/);
+        const bOnlyA = { ...deps(["a"]), summary: { ...deps(["a"]).summary!, components: deps(["a"]).summary!.components.map((c) => (c.name === "b" ? { ...c, dependsOn: ["a"] } : c)) } };
+        assert.match(diffReport("lab", after, bOnlyA), /\| added \| removed \|\n\|---\|---\|---\|\n\| `b` \| - \| `c` \|\n\| `n` \| `a` \| `b` \|\n\n/);
         // No critical path on a side: "-".
         const noPath = { ...after, summary: { ...after.summary!, criticalPath: { gated: [], waves: [] } } };
         assert.match(diffReport("lab", noPath, deps(["a"])), /\| critical path \(dependsOn gates\) \| - \| `a` → `c` → `b` → `n` \|/);
@@ -140,6 +142,9 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
         // An Application whose component the summary does not list: its tier is "-".
         const ghost: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Application/openshift-gitops/ghost", app("ghost", 7)]]) };
         assert.match(diffReport("lab", after, ghost), /\| `ghost` \| added \| - \| - → 7 \|/);
+        // Changed while the summary does not list it: tier "-", waves from the annotations.
+        const ghost2: PlanSnapshot = { ...ghost, manifests: new Map([...ghost.manifests, ["Application/openshift-gitops/ghost", app("ghost", 8)]]) };
+        assert.match(diffReport("lab", ghost, ghost2), /\| `ghost` \| changed \| - \| 7 → 8 \|/);
         // One Application added with one change of each other kind: never "No changes", and each count is right.
         const plusApp = (s: PlanSnapshot): PlanSnapshot => ({ ...s, manifests: new Map([...s.manifests, ["Application/openshift-gitops/extra", app("extra", 3)]]) });
         const variants: [string, PlanSnapshot, PlanSnapshot][] = [
