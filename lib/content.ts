@@ -42,7 +42,8 @@ export const before = new Set(["bootstrap", "cluster"]);
 
 /**
  * Kind order within a wave, as Argo CD applies (argoproj/argo-cd gitops-engine/pkg/sync/sync_tasks.go `kindOrder`
- * @ 2c6e46a9a9ba); kinds it does not list come after all of these.
+ * @ 2c6e46a9a9ba, unchanged @ 37ee0097cf85: test/schemas/argo-cd-sync-tasks-order.go.txt); kinds it does not list
+ * come after all of these.
  */
 export const kindOrder = [
     "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount",
@@ -79,10 +80,16 @@ export function applyOrder<T extends { object: ContentObject }>(objects: readonl
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "");
 
-/** API groups the cluster serves without any component: Kubernetes' own and OpenShift's. */
+/**
+ * API groups the cluster serves without any component: Kubernetes' own groups that have a GA version (served by
+ * default; beta and alpha APIs are off unless enabled, KEP-3136) but resource.k8s.io (GA only since Kubernetes 1.34,
+ * OpenShift 4.21), and OpenShift's.
+ */
 const clusterGroups = new Set([
     "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
     "scheduling.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io",
+    "apiregistration.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io", "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io", "node.k8s.io",
     "config.openshift.io", "security.openshift.io", "route.openshift.io", "operators.coreos.com", "console.openshift.io",
     "monitoring.coreos.com", "machineconfiguration.openshift.io", "image.openshift.io",
 ]);

@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, kindOrder, Need, needsOf, RenderedComponent } from "../lib/content";
+import { root } from "./helpers";
 
 /** The content checks on hand-made objects: every kind of need, every line, and Argo CD's apply order. */
 const obj = (apiVersion: string, kind: string, name: string, extra: Record<string, unknown> = {}, metadata: Partial<ContentObject["metadata"]> = {}): ContentObject =>
@@ -34,9 +37,34 @@ describe("content checks (pure, on hand-made objects)", () => {
             "ConfigMap/late", "Job/post", "Job/fail", "Job/skip",
         ]);
         assert.equal(objects[0].object.metadata.name, "post", "the input is not reordered");
-        // argo-cd gitops-engine/pkg/sync/sync_tasks.go kindOrder: the first, a few in between, and the last.
-        assert.deepEqual([kindOrder[0], kindOrder.indexOf("CustomResourceDefinition") < kindOrder.indexOf("ClusterRole"), kindOrder.at(-1)], ["Namespace", true, "APIService"]);
-        assert.equal(kindOrder.length, 35);
+    });
+
+    it("ranks kinds and phases as Argo CD's own sync_tasks.go does (test/schemas/argo-cd-sync-tasks-order.go.txt, verbatim)", () => {
+        const go = readFileSync(path.join(root, "test/schemas/argo-cd-sync-tasks-order.go.txt"), "utf8");
+        const kinds = /kinds := \[\]string\{([^}]*)\}/.exec(go)![1].match(/"[^"]+"/g)!.map((k) => JSON.parse(k) as string);
+        assert.deepEqual(kindOrder, kinds);
+        // syncPhaseOrder's numbers, lowest first, are the phase order applyOrder uses.
+        const phases = [...go.matchAll(/common\.SyncPhase(\w+):\s+(-?\d+),/g)].sort((a, b) => Number(a[2]) - Number(b[2])).map((m) => m[1]);
+        assert.deepEqual(phases, ["PreSync", "Sync", "PostSync", "SyncFail"]);
+        const objects = ["SyncFail", "PostSync", "Sync", "PreSync"].map((h) => ({ object: obj("batch/v1", "Job", h, {}, { annotations: { "argocd.argoproj.io/hook": h } }) }));
+        assert.deepEqual(applyOrder(objects).map((o) => o.object.metadata.name), phases);
+        // Every listed kind before the next one, whatever their names.
+        const all = [...kinds].reverse().map((k, i) => ({ object: obj("v1", k, `n${String(i).padStart(2, "0")}`) }));
+        assert.deepEqual(applyOrder(all).map((o) => o.object.kind), kinds);
+    });
+
+    it("needs no CRD for a kind of any Kubernetes API group served by default (test/schemas/kubernetes-resources.json)", () => {
+        const { resources } = JSON.parse(readFileSync(path.join(root, "test/schemas/kubernetes-resources.json"), "utf8")) as { resources: { group: string; kind: string }[] };
+        // No GA version (so not served by default): internal.apiserver.k8s.io, storagemigration.k8s.io; resource.k8s.io is
+        // GA only since Kubernetes 1.34, so an older OpenShift does not serve it.
+        const notServed = new Set(["internal.apiserver.k8s.io", "storagemigration.k8s.io", "resource.k8s.io"]);
+        const served = resources.filter((r) => !notServed.has(r.group));
+        assert.ok(new Set(served.map((r) => r.group)).size >= 19);
+        const rc: RenderedComponent = { name: "k", content: "directory", objects: served.map((r) => ({ file: "f", object: obj(r.group ? `${r.group}/v1` : "v1", r.kind, "x") })) };
+        assert.deepEqual(needsOf(rc, () => false), []);
+        for (const group of notServed) {
+            assert.deepEqual(needsOf({ ...rc, objects: [{ file: "f", object: obj(`${group}/v1alpha1`, "Thing", "x") }] }, () => false).map((n) => n.what), [`${group}/Thing`]);
+        }
     });
 
     it("reads what an object needs: its namespace, the CRD of a custom kind, every Secret it names, the StorageClasses it asks for", () => {
