@@ -53,7 +53,7 @@ describe("content checks (pure, on hand-made objects)", () => {
         assert.deepEqual(applyOrder(all).map((o) => o.object.kind), kinds);
     });
 
-    it("needs no CRD for a kind of any Kubernetes API group served by default (test/schemas/kubernetes-resources.json)", () => {
+    it("needs no CRD for a kind of any Kubernetes API group served by default (test/schemas/kubernetes-resources.json), nor of OpenShift's", () => {
         const { resources } = JSON.parse(readFileSync(path.join(root, "test/schemas/kubernetes-resources.json"), "utf8")) as { resources: { group: string; kind: string }[] };
         // No GA version (so not served by default): internal.apiserver.k8s.io, storagemigration.k8s.io; resource.k8s.io is
         // GA only since Kubernetes 1.34, so an older OpenShift does not serve it.
@@ -62,6 +62,11 @@ describe("content checks (pure, on hand-made objects)", () => {
         assert.ok(new Set(served.map((r) => r.group)).size >= 19);
         const rc: RenderedComponent = { name: "k", content: "directory", objects: served.map((r) => ({ file: "f", object: obj(r.group ? `${r.group}/v1` : "v1", r.kind, "x") })) };
         assert.deepEqual(needsOf(rc, () => false), []);
+        // OpenShift's own kinds (and the monitoring stack's, installed with every cluster) need no component either.
+        const openshift = [["route.openshift.io/v1", "Route"], ["console.openshift.io/v1", "ConsoleLink"], ["monitoring.coreos.com/v1", "ServiceMonitor"],
+            ["machineconfiguration.openshift.io/v1", "MachineConfig"], ["image.openshift.io/v1", "ImageStream"], ["config.openshift.io/v1", "ImageDigestMirrorSet"],
+            ["security.openshift.io/v1", "SecurityContextConstraints"], ["operators.coreos.com/v1alpha1", "Subscription"]];
+        assert.deepEqual(needsOf({ ...rc, objects: openshift.map(([v, k]) => ({ file: "f", object: obj(v, k, "x") })) }, () => false), []);
         for (const group of notServed) {
             assert.deepEqual(needsOf({ ...rc, objects: [{ file: "f", object: obj(`${group}/v1alpha1`, "Thing", "x") }] }, () => false).map((n) => n.what), [`${group}/Thing`]);
         }
