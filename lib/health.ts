@@ -244,15 +244,10 @@ export const healthChecks: readonly HealthCheck[] = [
     { group: "operators.coreos.com", kind: "CatalogSource", check: catalogSourceLua },
 ];
 
-/**
- * Kinds whose check is Argo CD's own, built in: we ship none for them. Subscription since argo-cd 1.x, SealedSecret
- * since 2.x, ClickHouseInstallation since v3.2.0 (c447628913).
- */
-export const builtInHealthChecks: readonly { readonly group: string; readonly kind: string }[] = [
-    { group: "operators.coreos.com", kind: "Subscription" },
-    { group: "bitnami.com", kind: "SealedSecret" },
-    { group: "clickhouse.altinity.com", kind: "ClickHouseInstallation" },
-];
+// Kinds the platform deploys whose check is Argo CD's own (argo-cd resource_customizations/<group>/<kind>/health.lua):
+// we ship none for them. operators.coreos.com Subscription (since argo-cd 1.x), bitnami.com SealedSecret (2.x),
+// clickhouse.altinity.com ClickHouseInstallation (v3.2.0, c447628913). test/health.test.ts holds both facts against
+// the vendored list test/schemas/argo-cd-builtin-health-checks.txt.
 
 /** The same checks in argocd-cm key style, for the upstream Helm chart's `configs.cm`. */
 export function healthChecksAsArgoCdCm(): Record<string, string> {

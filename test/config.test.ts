@@ -234,6 +234,63 @@ describe("stack config (pure)", () => {
     });
 });
 
+describe("stack config: the rules across keys, one exact line each (pure)", () => {
+    const values = (extra: Record<string, unknown>): RawConfig => ({ ...minimalRaw(), values: { ...minimalRaw().values, ...extra } });
+    const cases: [string, RawConfig, string[]][] = [
+        ["gpu not set", minimalRaw({ gpu: undefined }), ["saif-platform:gpu: is required; set true for a cluster with NVIDIA GPUs, false otherwise"]],
+        ["gitops not set", minimalRaw({ gitops: undefined }), ["saif-platform:gitops.repoUrl: is required; set the GitOps repository's URL"]],
+        ["keys of other namespaces; the engine's own are not judged", values({ "kubernetes:context": "x", "pulumi:tags": "t", "aws:zzzzzzzz": 1 }), [
+            "kubernetes:context: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it",
+            "aws:zzzzzzzz: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it"]],
+        ["an unknown key near nothing", values({ "saif-platform:zzzzzzzzzz": 1 }), ["saif-platform:zzzzzzzzzz: unknown config key; see the config reference in README.md"]],
+        ["an override of no component", minimalRaw({ components: { zzzzzzzzzzzz: { enabled: false } } }),
+            ['saif-platform:components.zzzzzzzzzzzz: "zzzzzzzzzzzz" is not a component; add it under saif-platform:extraComponents instead']],
+        ["an extra component named as a catalog one", minimalRaw({ extraComponents: { "nim-llm": { tier: 3, path: "apps/x" } } }),
+            ['saif-platform:extraComponents.nim-llm: "nim-llm" is already a catalog component; override it under saif-platform:components.nim-llm or pick another name']],
+        ["helm values on a Kustomize folder", minimalRaw({ components: { "platform-idms": { helm: { values: {} } } } }),
+            ['saif-platform:components.platform-idms.helm: "platform-idms" is a Kustomize folder (apps/platform-idms), not a Helm chart; use saif-platform:components.platform-idms.kustomize.patches instead']],
+        ["helm values on a plain directory", minimalRaw({ components: { "argocd-config": { helm: { values: {} } } } }),
+            ['saif-platform:components.argocd-config.helm: "argocd-config" is a plain directory (apps/argocd-config), not a Helm chart; use saif-platform:components.argocd-config.kustomize.patches instead']],
+        ["kustomize patches on an extra Helm chart", minimalRaw({ extraComponents: { x: { tier: 1, path: "apps/x", content: "helm", kustomize: { patches: [] } } } }),
+            ["saif-platform:extraComponents.x.kustomize: content is helm; set its values under saif-platform:extraComponents.x.helm.values instead"]],
+        ["an extra tier 3 component turned on without GPUs", minimalRaw({ gpu: false, extraComponents: { x: { tier: 3, path: "apps/x", enabled: true } } }),
+            ['saif-platform:extraComponents.x.enabled: true, but "x" needs GPUs and saif-platform:gpu is false; remove enabled, or set gpuOnly: false if it runs without GPUs']],
+        ["an extra tier 1 component turned on without GPUs", minimalRaw({ gpu: false, extraComponents: { x: { tier: 1, path: "apps/x", enabled: true } } }), []],
+        ["a mirror registry without its catalog image", minimalRaw({ mirror: { registry: "r.example.com" } }),
+            ["saif-platform:mirror.gitopsCatalogImage: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither"]],
+        ["a mirror catalog image without its registry", minimalRaw({ mirror: { gitopsCatalogImage: "r.example.com/x:1" } }),
+            ["saif-platform:mirror.registry: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither"]],
+        ["the acme issuer without an e-mail", minimalRaw({ certManager: { issuer: "acme" } }),
+            ["saif-platform:certManager.acmeEmail: is required for the acme issuer; set the ACME account e-mail"]],
+        ["a dependency near no component", minimalRaw({ components: { "nim-llm": { dependsOn: ["zzzzzzzzzzzzz"] } } }),
+            ['saif-platform:components.nim-llm.dependsOn[0]: "zzzzzzzzzzzzz" is not a component; known components are listed by npm run plan']],
+        ["a cycle through a later tier", minimalRaw({ components: { "platform-idms": { dependsOn: ["nim-llm"] } } }), [
+            'saif-platform:components.platform-idms.dependsOn[0]: "platform-idms" (tier 1) depends on "nim-llm" (tier 3); a component may depend only on its own or an earlier tier: move it to tier 3 or later, or drop the dependency',
+            "saif-platform:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> nim-llm -> nim-cache -> nim-operator -> platform-idms; remove one of these dependencies"]],
+        ["the context of another stack", { ...minimalRaw({ kubernetes: { context: "ai-pod-2" }, cluster: "ai-pod-1" }), stack: "ai-pod-1", otherStacks: ["ai-pod-2"] },
+            ['saif-platform:kubernetes.context: "ai-pod-2" is the context of the stack "ai-pod-2": this stack would touch that cluster; set the context of ai-pod-1']],
+        ["another stack's context when the stack is not known", { ...minimalRaw({ kubernetes: { context: "ai-pod-2" } }), otherStacks: ["ai-pod-2"] }, []],
+        ["a fleet stack of four parts", minimalRaw({ sealedSecrets: { keySource: "stack", fleetStack: "a/b/c/d" } }),
+            ['saif-platform:sealedSecrets.fleetStack: "a/b/c/d" is not <organization>/<project>/<stack>; on the local backend (pulumi login --local) it is organization/saif-fleet/fleet']],
+        ["a fleet stack with a space before it", minimalRaw({ sealedSecrets: { keySource: "stack", fleetStack: "x a/b/c" } }),
+            ['saif-platform:sealedSecrets.fleetStack: "x a/b/c" is not <organization>/<project>/<stack>; on the local backend (pulumi login --local) it is organization/saif-fleet/fleet']],
+        ["a model cache smaller than one profile", minimalRaw({ serving: { gpuProduct: "h100", image: "nvcr.io/nim/meta/llama-3.1-8b-instruct", cacheSize: "1Gi" } }),
+            ["saif-platform:serving.cacheSize: 1Gi is below the published size of one llama-3.1-8b-instruct profile (15.04 GB); give it at least 19Gi"]],
+        ["values the Applications' gates cannot name", minimalRaw({ gitops: { repoUrl: "https://github.com/example/gitops.git", clusterAppsPath: "a=b" },
+            components: { "nim-llm": { targetRevision: "a b", path: "p=q" } }, extraComponents: { x: { tier: 1, path: "a=b", targetRevision: "c d" } } }), [
+            'saif-platform:gitops.clusterAppsPath: "a=b" must not contain "=" (Pulumi\'s waitFor gate could not name it)',
+            'saif-platform:components.nim-llm.targetRevision: "a b" must not contain white space',
+            'saif-platform:components.nim-llm.path: "p=q" must not contain "=" (Pulumi\'s waitFor gate could not name it)',
+            'saif-platform:extraComponents.x.targetRevision: "c d" must not contain white space',
+            'saif-platform:extraComponents.x.path: "a=b" must not contain "=" (Pulumi\'s waitFor gate could not name it)']],
+        ["a boolean written as other text", minimalRaw({ gpu: "yes" }), ['saif-platform:gpu: "yes" is not a boolean; use true or false']],
+        ["a mapping written as text that is not JSON", minimalRaw({ gitops: "{not json" }), ['saif-platform:gitops: "{not json" is not a mapping of keys to values']],
+    ];
+    for (const [what, raw, lines] of cases) {
+        it(what, () => assert.deepEqual(problemsOf(raw), lines));
+    }
+});
+
 describe("stack config: what each key resolves to (pure)", () => {
     it("resolves a minimal stack to the documented defaults, and the components to their catalog paths, finalizers and estimates", () => {
         const { components, serving, gpuDriver, secrets, ...rest } = parseClusterConfig(minimalRaw());

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { builtInHealthChecks, healthChecks, healthChecksAsArgoCdCm } from "../lib/health";
+import { healthChecks, healthChecksAsArgoCdCm } from "../lib/health";
 import { HealthCheckError, runHealthCheck } from "../lib/healthHarness";
 import { root } from "./helpers";
 
@@ -54,15 +54,20 @@ describe("health checks, run in a real Lua VM as Argo CD runs them", () => {
         }
     });
 
-    it("leaves the kinds Argo CD checks itself to its built-in check (its own testdata, verbatim)", function () {
+    it("overrides none of Argo CD's built-in checks, and leaves it the kinds it checks itself (its list and testdata)", function () {
+        const builtIn = new Set(readFileSync(path.join(root, "test/schemas/argo-cd-builtin-health-checks.txt"), "utf8").split("\n").filter((l) => l && !l.startsWith("#")));
+        assert.ok(builtIn.size > 200, "the vendored list is whole");
+        assert.deepEqual(healthChecks.filter((h) => builtIn.has(`${h.group}/${h.kind}`)).map((h) => h.kind), []);
+        // What the platform deploys and we leave to Argo CD (lib/health.ts): each has a built-in check.
+        for (const k of ["operators.coreos.com/Subscription", "bitnami.com/SealedSecret", "clickhouse.altinity.com/ClickHouseInstallation"]) assert.ok(builtIn.has(k), k);
+        // A CSV is never a resource Argo CD manages: a check for it would never run.
+        assert.ok(!healthChecks.some((h) => h.kind === "ClusterServiceVersion"));
         if (!existsSync(upstream)) this.skip();
         for (const { folder } of fixtures(upstream)) {
             const [group, kind] = folder.split("_");
-            assert.ok(builtInHealthChecks.some((b) => b.group === group && b.kind === kind), `${folder}: not listed as built-in`);
+            assert.ok(builtIn.has(`${group}/${kind}`), `${folder}: not in the built-in list`);
             assert.ok(!healthChecks.some((h) => h.group === group && h.kind === kind), `${folder}: overridden`);
         }
-        // A CSV is never a resource Argo CD manages: a check for it would never run.
-        assert.ok(!healthChecks.some((h) => h.kind === "ClusterServiceVersion"));
     });
 
     it("never raises a Lua error, whatever part of the status is missing or oddly typed", () => {
@@ -110,6 +115,8 @@ return {}`, {});
         assert.equal(runHealthCheck(`return { status = "Healthy", message = tostring(obj.i) }`, { i: 3 }).message, "3");
         assert.equal(runHealthCheck(`return { status = "Healthy", message = tostring(obj[1]) .. tostring(obj[2]) }`, [true, 7]).message, "true7");
         assert.deepEqual(runHealthCheck(`return { status = "Degraded", message = "m" }`, "x"), { status: "Degraded", message: "m" });
+        // An object that is null or absent is nil in Lua, not a table.
+        for (const nothing of [null, undefined]) assert.equal(runHealthCheck(`return { status = "Healthy", message = type(obj) }`, nothing).message, "nil");
         for (const s of ["Progressing", "Suspended", "Healthy", "Degraded", "Missing", "Unknown"]) assert.equal(runHealthCheck(`return { status = "${s}" }`, {}).status, s);
         assert.throws(() => runHealthCheck(`return {`, {}), (e: Error) => e instanceof HealthCheckError && /^syntax error: /.test(e.message));
         assert.throws(() => runHealthCheck(`error("boom")`, {}), (e: Error) => e instanceof HealthCheckError && /^runtime error: .*boom/.test(e.message));
