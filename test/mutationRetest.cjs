@@ -16,12 +16,12 @@ const { spawnSync } = require("node:child_process");
 const root = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
 
-/** The --mutate patterns of this run, or undefined for every file of stryker.config.json. */
+/** The --mutate patterns of this run (a line range `file.ts:10-20` as its file), or undefined for every file of stryker.config.json. */
 function mutatePatterns() {
     const i = args.findIndex((a) => a === "--mutate" || a === "-m" || a.startsWith("--mutate="));
     if (i < 0) return undefined;
     const value = args[i].startsWith("--mutate=") ? args[i].slice("--mutate=".length) : args[i + 1] ?? "";
-    return value.split(",").map((p) => p.trim()).filter(Boolean);
+    return value.split(",").map((p) => p.trim().replace(/:\d+(:\d+)?-\d+(:\d+)?$/, "")).filter(Boolean);
 }
 
 /** A glob of stryker's --mutate (`lib/**\/*.ts`, `lib/plan.ts`) as a regular expression over a relative path. */
