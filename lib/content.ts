@@ -94,38 +94,34 @@ const clusterGroups = new Set([
     "monitoring.coreos.com", "machineconfiguration.openshift.io", "image.openshift.io",
 ]);
 
-/** Names of Secrets an object refers to, wherever Kubernetes or the platform's operators take one. */
+/**
+ * Names of Secrets an object refers to, wherever Kubernetes or the platform's operators take one. Arrays are walked as
+ * objects: their items come under the keys "0", "1"..., which no field name below matches.
+ */
 function secretNames(value: unknown, out: Set<string>): void {
-    if (Array.isArray(value)) {
-        for (const v of value) secretNames(v, out);
-        return;
-    }
     if (!value || typeof value !== "object") return;
-    const o = value as Record<string, unknown>;
-    const name = (x: unknown) => (x && typeof x === "object" && typeof (x as { name?: unknown }).name === "string" ? (x as { name: string }).name : undefined);
-    for (const [k, v] of Object.entries(o)) {
+    // A field of a primitive or of null (YAML's "~") is undefined: no name.
+    const field = (x: unknown, f: string) => (x as Record<string, unknown> | null | undefined)?.[f];
+    const name = (x: unknown) => { const n = field(x, "name"); return typeof n === "string" ? n : undefined; };
+    for (const [k, v] of Object.entries(value)) {
         if ((k === "secretKeyRef" || k === "secretRef") && name(v)) out.add(name(v)!);
         else if (k === "imagePullSecrets" && Array.isArray(v)) v.forEach((x) => name(x) && out.add(name(x)!));
-        else if (k === "secret" && v && typeof v === "object" && typeof (v as { secretName?: unknown }).secretName === "string") out.add((v as { secretName: string }).secretName);
+        else if (k === "secret" && typeof field(v, "secretName") === "string") out.add(field(v, "secretName") as string);
         // NIMService/NIMCache (apps.nvidia.com): authSecret, pullSecret, image.pullSecrets; charts: existingSecret.
         else if ((k === "authSecret" || k === "pullSecret" || k === "existingSecret") && typeof v === "string" && v !== "") out.add(v);
         else if (k === "pullSecrets" && Array.isArray(v)) v.forEach((x) => (typeof x === "string" ? out.add(x) : name(x) && out.add(name(x)!)));
         // A chart's "use this Secret" switch (splunk-otel-collector: secret.create false, secret.name).
-        else if (k === "secret" && v && typeof v === "object" && (v as { create?: unknown }).create === false && name(v)) out.add(name(v)!);
-        if (v && typeof v === "object") secretNames(v, out);
+        else if (k === "secret" && field(v, "create") === false && name(v)) out.add(name(v)!);
+        secretNames(v, out);
     }
 }
 
-/** StorageClasses an object asks for (PVCs, claim templates, the NIM cache). */
+/** StorageClasses an object asks for (PVCs, claim templates, the NIM cache); arrays walked as objects, as above. */
 function storageClasses(value: unknown, out: Set<string>): void {
-    if (Array.isArray(value)) {
-        for (const v of value) storageClasses(v, out);
-        return;
-    }
     if (!value || typeof value !== "object") return;
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(value)) {
         if ((k === "storageClassName" || k === "storageClass") && typeof v === "string" && v !== "") out.add(v);
-        else if (v && typeof v === "object") storageClasses(v, out);
+        else storageClasses(v, out);
     }
 }
 

@@ -107,6 +107,38 @@ describe("content checks (pure, on hand-made objects)", () => {
         assert.deepEqual(needsOf({ ...rc, objects: [], chart: { ...rc.chart!, values: { secret: { create: true, name: "own" } } } }, namespaced).map((n) => n.what), ["dest"]);
     });
 
+    it("orders SyncFail before any other hook, and two unlisted kinds of one name by kind, whatever the input order", () => {
+        const hook = (h: string, name: string) => ({ object: obj("batch/v1", "Job", name, {}, { annotations: { "argocd.argoproj.io/hook": h } }) });
+        // PostDelete and Skip are not in syncPhaseOrder: last here, after SyncFail, although their names sort first.
+        assert.deepEqual(applyOrder([hook("PostDelete", "a"), hook("Skip", "b"), hook("SyncFail", "z")]).map((o) => o.object.metadata.name), ["z", "a", "b"]);
+        for (const input of [["Widget", "Gadget"], ["Gadget", "Widget"]]) {
+            assert.deepEqual(applyOrder(input.map((k) => ({ object: obj("example.com/v1", k, "same") }))).map((o) => o.object.kind), ["Gadget", "Widget"]);
+        }
+    });
+
+    it("reads needs only where Kubernetes and the charts mean them: not a created Secret, a ServiceAccount or an empty StorageClass", () => {
+        const rc = (objects: ContentObject[], values?: Record<string, unknown>): RenderedComponent => ({ name: "app", content: "directory", namespace: "dest",
+            objects: objects.map((object) => ({ file: "apps/app/x.yaml", object })),
+            ...(values ? { chart: { name: "c", version: "1.0.0", repository: "https://charts", file: "apps/app/values.yaml", values } } : {}) });
+        const whats = (c: RenderedComponent) => needsOf(c, namespaced).map((n) => `${n.kind} ${n.what}`);
+        // A cert-manager Certificate's spec.secretName is the Secret it writes, not one it reads; only a volume's secret.secretName is.
+        assert.deepEqual(whats(rc([obj("cert-manager.io/v1", "Certificate", "tls", { spec: { secretName: "tls-out", issuerRef: { name: "ca" } } })])),
+            ["namespace dest", "crd cert-manager.io/Certificate"]);
+        // A chart's serviceAccount.create false + name names a ServiceAccount, not a Secret; secret.create false + name does.
+        assert.deepEqual(whats(rc([], { serviceAccount: { create: false, name: "sa" }, secret: { create: false, name: "hec" } })), ["namespace dest", "secret dest/hec"]);
+        // storageClassName "" asks for no dynamic provisioning (a pre-bound PersistentVolume): no StorageClass needed.
+        assert.deepEqual(whats(rc([obj("v1", "PersistentVolumeClaim", "p", { spec: { storageClassName: "" } })])), ["namespace dest"]);
+        // A StatefulSet's claim templates are a list: their StorageClass is still found.
+        assert.deepEqual(whats(rc([obj("apps/v1", "StatefulSet", "s", { spec: { volumeClaimTemplates: [{ spec: { storageClassName: "fast" } }] } })])),
+            ["namespace dest", "storageClass fast"]);
+        // YAML nulls anywhere (an empty list item, "secret: ~", "secretKeyRef: null") are skipped, not a crash.
+        assert.deepEqual(whats(rc([obj("apps/v1", "Deployment", "d", { spec: { volumes: [null, { secret: null }], env: [{ valueFrom: { secretKeyRef: null } }],
+            claims: [null, 3, "x"], imagePullSecrets: [null, "s"], envFrom: [{ secretRef: { name: 5 } }] } })], { secret: null, persistence: [null] })), ["namespace dest"]);
+        // Each need once, however many objects have it.
+        assert.deepEqual(whats(rc([obj("v1", "ConfigMap", "a"), obj("v1", "ConfigMap", "b"), obj("v1", "PersistentVolumeClaim", "p", { spec: { storageClassName: "fast" } }),
+            obj("v1", "PersistentVolumeClaim", "q", { spec: { storageClassName: "fast" } })])), ["namespace dest", "storageClass fast"]);
+    });
+
     it("lists the Secrets a component delivers itself, Secret or SealedSecret, in its own or the destination namespace", () => {
         const rc: RenderedComponent = { name: "s", content: "directory", namespace: "dest", objects: [
             { file: "a", object: obj("v1", "Secret", "plain", {}, { namespace: "ns1" }) },
@@ -127,7 +159,7 @@ describe("content checks (pure, on hand-made objects)", () => {
         assert.deepEqual(checkNeeds([
             need("namespace", "ns1"), need("namespace", "boot"), need("secret", "ns1/s"), need("storageClass", "fast"), need("crd", "apps/Deployment"),
             need("crd", "example.com/Widget"), need("namespace", "ns1", "other"), need("namespace", "nowhere"), need("secret", "ns1/missing"),
-            need("storageClass", "slow"), need("crd", "example.com/Gadget"),
+            need("storageClass", "slow"), need("crd", "example.com/Gadget"), need("namespace", "apps"), need("secret", "batch/s"),
         ], providers, upstream, keyOf), [
             'apps/app/x.yaml: app needs the CRD of example.com/Widget, which widget-operator provides, but app does not depend on widget-operator; add "widget-operator" to saif-platform:components.app.dependsOn',
             'apps/other/x.yaml: other needs namespace ns1, which maker provides, but other does not depend on maker; add "maker" to saif-platform:components.other.dependsOn',
@@ -135,6 +167,9 @@ describe("content checks (pure, on hand-made objects)", () => {
             "apps/app/x.yaml: app needs Secret ns1/missing, which no component, nor the bootstrap, provides; add it to the catalog's platform secrets or deliver it in the component",
             "apps/app/x.yaml: app needs StorageClass slow, which no component, nor the bootstrap, provides; add the component that provides it",
             "apps/app/x.yaml: app needs the CRD of example.com/Gadget, which no component, nor the bootstrap, provides; add the component that provides it",
+            // Named like an API group the cluster serves, but a namespace: only a CRD need is met by the cluster's groups.
+            "apps/app/x.yaml: app needs namespace apps, which no component, nor the bootstrap, provides; add the component that provides it",
+            "apps/app/x.yaml: app needs Secret batch/s, which no component, nor the bootstrap, provides; add it to the catalog's platform secrets or deliver it in the component",
         ]);
     });
 });
