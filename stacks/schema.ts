@@ -161,8 +161,8 @@ function schemaAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema | 
         const key = path[i++];
         if (def.type === "object") s = def.shape?.[key as string];
         else if (def.type === "record") s = def.valueType;
-        else if (def.type === "array") s = def.element;
-        else return undefined;
+        // An array's items; any other schema (a union, a string) has no element, so no keys are found.
+        else s = def.element;
     }
     return s;
 }
@@ -221,7 +221,8 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                 for (const k of issue.keys) {
                     const near = closestName(k, valid);
                     lines.push(`${keyPath(key, [k])}: unknown key ${JSON.stringify(k)}; ` +
-                        (near ? `did you mean ${JSON.stringify(near)}?` : `valid keys are ${quoteList(valid)}`));
+                        (near ? `did you mean ${JSON.stringify(near)}?`
+                            : valid.length > 0 ? `valid keys are ${quoteList(valid)}` : "see the config reference in README.md for the valid keys"));
                 }
                 break;
             }

@@ -509,6 +509,11 @@ describe("formatIssues and keyPath: zod's issues as one line each (pure)", () =>
         assert.deepEqual(f(z.strictObject({ inner: z.strictObject({ one: z.string().optional() }).optional() }), { inner: { two: 1 } }), ['k.inner.two: unknown key "two"; valid keys are "one"']);
         assert.deepEqual(f(z.strictObject({ list: z.array(z.strictObject({ one: z.string().optional() })) }), { list: [{ one: "x" }, { tow: 1 }] }), ['k.list[1].tow: unknown key "tow"; valid keys are "one"']);
         assert.deepEqual(f(z.strictObject({ m: z.record(z.string(), z.strictObject({ one: z.string().optional() })) }), { m: { a: { on: 1 } } }), ['k.m.a.on: unknown key "on"; did you mean "one"?']);
+        // Through zod's other wrappers (a default, a nullable), as through optional.
+        assert.deepEqual(f(z.strictObject({ d: z.strictObject({ one: z.string().optional() }).nullable().default({}) }), { d: { zz: 1 } }), ['k.d.zz: unknown key "zz"; valid keys are "one"']);
+        // Where the object's keys cannot be named (an option of a discriminated union), the line points to the reference instead of listing none.
+        const u = z.discriminatedUnion("type", [z.strictObject({ type: z.literal("a"), one: z.string() }), z.strictObject({ type: z.literal("b") })]);
+        assert.deepEqual(f(z.strictObject({ u }), { u: { type: "a", one: "x", zz: 1 } }), ['k.u.zz: unknown key "zz"; see the config reference in README.md for the valid keys']);
         assert.deepEqual([f(z.url(), "x"), f(z.email(), "x"), f(z.string(), undefined), f(z.boolean(), "yes"), f(z.number(), "1"), f(z.string(), 1),
             f(z.array(z.string()), {}), f(z.record(z.string(), z.string()), 1), f(z.bigint(), 1)].map((l) => l[0]), [
             'k: "x" is not a valid url', 'k: "x" is not a valid email', "k: is required; set it in Pulumi.<stack>.yaml", 'k: "yes" is not a boolean; use true or false',
