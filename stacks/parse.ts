@@ -43,16 +43,17 @@ export function decode(value: unknown, schema: z.ZodType): unknown {
         try {
             return JSON.parse(value);
         } catch {
-            return value;
+            // Not JSON: judged as written, and reported as not a mapping or list.
         }
     }
     return value;
 }
 
 function deepFreeze<T>(value: T): T {
-    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    // A primitive or null counts as frozen (Object.isFrozen, ES2015), so only objects are walked.
+    if (!Object.isFrozen(value)) {
         Object.freeze(value);
-        for (const v of Object.values(value)) deepFreeze(v);
+        for (const v of Object.values(value as object)) deepFreeze(v);
     }
     return value;
 }
@@ -63,12 +64,9 @@ function deepFreeze<T>(value: T): T {
  */
 function salvage<S extends z.ZodType>(schema: S, value: unknown, issues: readonly z.core.$ZodIssue[]): z.infer<S> | undefined {
     if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
-    const bad = new Set(issues.map((i) => (i.code === "unrecognized_keys" ? undefined : i.path[0])));
-    const rest = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !bad.has(k)));
-    const stripped = issues.some((i) => i.code === "unrecognized_keys")
-        ? Object.fromEntries(Object.entries(rest).filter(([k]) => !issues.some((i) => i.code === "unrecognized_keys" && i.keys.includes(k))))
-        : rest;
-    const again = schema.safeParse(stripped);
+    // A field with a problem, however deep (its first key), and the object's own unknown keys.
+    const drop = new Set<PropertyKey>(issues.flatMap((i) => (i.path.length > 0 ? [i.path[0]] : i.code === "unrecognized_keys" ? i.keys : [])));
+    const again = schema.safeParse(Object.fromEntries(Object.entries(value).filter(([k]) => !drop.has(k))));
     return again.success ? again.data : undefined;
 }
 
@@ -114,9 +112,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
     /** A mapping of named entries, each checked on its own, so one bad entry does not hide the problems of the others. */
     function readEntries<S extends z.ZodType>(key: string, whole: z.ZodType, entry: S): Record<string, z.infer<S>> | undefined {
-        const value = ours.get(key);
-        if (value === undefined) return undefined;
-        const decoded = decode(value, whole);
+        const decoded = decode(ours.get(key), whole);
+        // Not given, or not a mapping: read() returns nothing, or reports it as a whole.
         if (!decoded || typeof decoded !== "object" || Array.isArray(decoded)) return read(key, whole) as undefined;
         const out: Record<string, z.infer<S>> = {};
         for (const [name, v] of Object.entries(decoded as Record<string, unknown>)) {
@@ -164,8 +161,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         }
     }
 
-    const cluster = parsed.cluster ?? "cluster";
-    const gpu = parsed.gpu ?? false;
+    // gpu not set (reported above): judged as a GPU cluster, so no line claims that gpu is false.
+    const gpu = parsed.gpu ?? true;
     const overrides = parsed.components ?? {};
     const extras = parsed.extraComponents ?? {};
     const gitops = parsed.gitops ?? { repoUrl: "" };
@@ -270,8 +267,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         // operator.admissionController); without cert-manager on this stack it is off.
         const defaults = c.name === "nim-operator" && !certManagerOn ? { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }
             : undefined;
-        const keyRenewalOff = defaults && c.content === "helm"
-            ? { ...o, helm: { values: { ...defaults, ...(o?.helm?.values ?? {}) } } } : o;
+        const withDefaults = defaults ? { ...o, helm: { values: { ...defaults, ...(o?.helm?.values ?? {}) } } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
         // Argo CD renders one source one way (argo-cd: "multiple application sources" per kind are refused).
         if (o?.kustomize && c.content === "helm") {
@@ -284,7 +280,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             problems.push(`${keyBase}.enabled: true, but ${JSON.stringify(c.name)} needs GPUs and ${full("gpu")} is false; ` +
                 "remove the override, or set gpu: true if the cluster has GPUs");
         }
-        candidates.push({ component: resolve(c, keyRenewalOff, false), on: o?.enabled ?? (!c.gpuOnly || gpu), keyBase, configDeps: o?.dependsOn ?? [] });
+        candidates.push({ component: resolve(c, withDefaults, false), on: o?.enabled ?? (!c.gpuOnly || gpu), keyBase, configDeps: o?.dependsOn ?? [] });
     }
     for (const [name, e] of Object.entries(extras)) {
         const keyBase = keyPath(full("extraComponents"), [name]);
@@ -337,9 +333,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         from.component.dependsOn.forEach((d) => {
             const t = tierOf.get(d);
             if (t === undefined || t <= from.component.tier) return;
-            const index = from.configDeps.indexOf(d);
-            const key = index >= 0 ? `${from.keyBase}.dependsOn[${index}]` : `${from.keyBase}.tier`;
-            problems.push(`${key}: ${JSON.stringify(from.component.name)} (tier ${from.component.tier}) depends on ${JSON.stringify(d)} (tier ${t}); ` +
+            // The catalog's own edges respect the tiers (test/catalog.test.ts), so this one is from config.
+            problems.push(`${from.keyBase}.dependsOn[${from.configDeps.indexOf(d)}]: ${JSON.stringify(from.component.name)} (tier ${from.component.tier}) depends on ${JSON.stringify(d)} (tier ${t}); ` +
                 `a component may depend only on its own or an earlier tier: move it to tier ${t} or later, or drop the dependency`);
         });
     }
@@ -412,8 +407,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             }
         }
     }
-    const rotation = sealed.rotation ?? [];
-    rotation.forEach((g, i) => {
+    sealed.rotation?.forEach((g, i, rotation) => {
         if (rotation.indexOf(g) !== i) problems.push(`${full("sealedSecrets")}.rotation[${i}]: ${JSON.stringify(g)} is named twice; each generation is one key, list it once`);
     });
     if (certManager.acmeServer !== undefined && !certManager.acmeServer.startsWith("https://")) {
@@ -472,7 +466,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         const key = `${full("serving")}`;
         const rawServing = written.get("serving") as { profiles?: unknown; gpuProduct?: unknown } | undefined;
         // (A profile list or GPU product that failed its own check is reported there.)
-        if (!serving.profiles && !serving.gpuProduct && rawServing?.profiles === undefined && rawServing?.gpuProduct === undefined) {
+        if (rawServing?.profiles === undefined && rawServing?.gpuProduct === undefined) {
             problems.push(`${key}.profiles: nim-cache downloads the model before the GPU driver runs, when no node has its GPU label yet, ` +
                 "so the NIM operator would select every profile of the model and download them all; pin serving.profiles " +
                 "(the IDs list-model-profiles shows), or set serving.gpuProduct (e.g. h100) with engine and tensorParallelism");
@@ -498,6 +492,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     }
 
     if (problems.length > 0) throw new ConfigProblems(problems);
+    // Required: a cluster not set, or not valid, is a problem above.
+    const cluster = parsed.cluster!;
 
     return deepFreeze({
         cluster,

@@ -51,6 +51,9 @@ describe("catalog (pure)", () => {
         assert.deepEqual(declaredWaveInversions(catalog), []);
         assert.equal(findCycle(catalog), undefined);
         assert.deepEqual(unknownDependencies(catalog), []);
+        // The config parser names a config entry for every tier problem and every cycle: it relies on these two.
+        const tierOf = new Map(catalog.map((c) => [c.name, c.tier]));
+        assert.deepEqual(catalog.flatMap((c) => c.dependsOn.filter((d) => tierOf.get(d)! > c.tier).map((d) => `${c.name} -> ${d}`)), []);
     });
 
     it("treats the Cilium CNI as a precondition of cilium-config, not an edge", () => {

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { z } from "zod";
-import { catalog } from "../components/catalog";
+import { catalog, platformSecrets } from "../components/catalog";
 import { loadStack } from "../cli/stackFile";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { parseClusterConfig, RawConfig } from "../stacks/parse";
+import { decode, parseClusterConfig, RawConfig } from "../stacks/parse";
 import { formatIssues, keyPath } from "../stacks/schema";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -236,8 +236,61 @@ describe("stack config (pure)", () => {
 
 describe("stack config: the rules across keys, one exact line each (pure)", () => {
     const values = (extra: Record<string, unknown>): RawConfig => ({ ...minimalRaw(), values: { ...minimalRaw().values, ...extra } });
+    // Every platform secret set (securely) but the ones named.
+    const secrets = (except: string[], edit: Record<string, unknown>): RawConfig => {
+        const keys = [...platformSecrets.map((s) => s.key).filter((k) => !except.includes(k)), "githubToken"];
+        return minimalRaw({ ...Object.fromEntries(keys.map((k) => [k, "v"])), ...edit }, keys);
+    };
+    const standIns = (...keys: string[]): RawConfig => ({ ...secrets([], { sealedSecrets: { keySource: "config" }, sealingKey: "s", sealingCert: "s" }),
+        secretKeys: new Set([...secrets([], {}).secretKeys, "saif-platform:sealingKey", "saif-platform:sealingCert"]), standIns: new Set(keys.map((k) => `saif-platform:${k}`)) });
+    const github = "commitSealed and githubEnvironment write to GitHub; set saif-platform:gitops.github.owner and .repository";
     const cases: [string, RawConfig, string[]][] = [
         ["gpu not set", minimalRaw({ gpu: undefined }), ["saif-platform:gpu: is required; set true for a cluster with NVIDIA GPUs, false otherwise"]],
+        // Nothing claims "gpu is false" while gpu is not set at all.
+        ["gpu not set, a GPU component turned on", minimalRaw({ gpu: undefined, components: { "nim-llm": { enabled: true } } }),
+            ["saif-platform:gpu: is required; set true for a cluster with NVIDIA GPUs, false otherwise"]],
+        ["a stack file without its cluster", { ...minimalRaw({ cluster: undefined }), stack: "ai-pod-1" },
+            ["saif-platform:cluster: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1"]],
+        ["a key with colons after another namespace is read whole", { ...minimalRaw(), values: { ...minimalRaw().values, "x:c:l:u:s:t:e:r": 1 } },
+            ["x:c:l:u:s:t:e:r: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it"]],
+        ["components written as a number", minimalRaw({ components: 5 }), ["saif-platform:components: 5 is not a mapping of keys to values"]],
+        ["an unknown key deep inside, and a later check on the rest", minimalRaw({ gitops: { repoUrl: "https://github.com/example/gitops.git", clusterAppsPath: "a=b",
+            github: { owner: "o", repository: "r", zzz: 1 } } }), [
+            'saif-platform:gitops.github.zzz: unknown key "zzz"; valid keys are "owner", "repository"',
+            'saif-platform:gitops.clusterAppsPath: "a=b" must not contain "=" (Pulumi\'s waitFor gate could not name it)']],
+        ["an unknown key, and a later check on the rest", minimalRaw({ gitops: { repoUrl: "https://github.com/example/gitops.git", clusterAppsPath: "a=b", zzz: 1 } }), [
+            'saif-platform:gitops.zzz: unknown key "zzz"; valid keys are "repoUrl", "revision", "clusterAppsPath", "access", "github"',
+            'saif-platform:gitops.clusterAppsPath: "a=b" must not contain "=" (Pulumi\'s waitFor gate could not name it)']],
+        ["a value of the wrong type, and a later check on the rest", minimalRaw({ gitops: { repoUrl: "https://github.com/example/gitops.git", clusterAppsPath: "a=b", revision: 5 } }), [
+            "saif-platform:gitops.revision: 5 is not a string",
+            'saif-platform:gitops.clusterAppsPath: "a=b" must not contain "=" (Pulumi\'s waitFor gate could not name it)']],
+        ["a repository URL the gate cannot name", minimalRaw({ gitops: { repoUrl: "https://github.com/example/a=b.git" } }),
+            ['saif-platform:gitops.repoUrl: "https://github.com/example/a=b.git" must not contain "=" (Pulumi\'s waitFor gate could not name it)']],
+        ["commitSealed without the GitHub repository", secrets([], { secretDelivery: { commitSealed: true } }), [`saif-platform:secretDelivery: ${github}`]],
+        ["githubEnvironment without the GitHub repository", secrets([], { secretDelivery: { githubEnvironment: true } }), [`saif-platform:secretDelivery: ${github}`]],
+        ["directSecrets without a secret an enabled component needs", secrets(["ngcApiKey"], { secretDelivery: { directSecrets: true } }),
+            ['saif-platform:ngcApiKey: is not set, but "nim-cache" and "nim-llm" need it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-cache" off']],
+        ["commitSealed without a secret an enabled component needs", secrets(["ngcApiKey"], { secretDelivery: { commitSealed: true },
+            gitops: { repoUrl: "https://github.com/example/gitops.git", github: { owner: "example", repository: "gitops" } } }),
+            ['saif-platform:ngcApiKey: is not set, but "nim-cache" and "nim-llm" need it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-cache" off']],
+        ["directSecrets without a secret only turned-off components need", secrets(["splunkHecToken"], { secretDelivery: { directSecrets: true },
+            components: { "splunk-otel": { enabled: false }, "splunk-reporter": { enabled: false } } }), []],
+        ["a key pair from config whose values are preview stand-ins", standIns("sealingKey", "sealingCert"), []],
+        ["a key pair from config, the key a stand-in", standIns("sealingKey"), []],
+        ["a key pair from config, the certificate a stand-in", standIns("sealingCert"), []],
+        ["a key pair from config that is not one", standIns(),
+            ["saif-platform:sealingCert: is not a PEM certificate; give the fleet's certificate (tls.crt of the sealing key Secret)"]],
+        ["a fleet stack that the key source does not read", { ...standIns("sealingKey", "sealingCert"), values: { ...standIns().values,
+            "saif-platform:sealedSecrets": { keySource: "config", fleetStack: "a/b/c/d" } } }, []],
+        ["Manual approval of a Helm-installed Argo CD (no Subscription)", minimalRaw({ argocd: { flavor: "helm", approval: "Manual" } }), []],
+        ["another StorageClass the cluster has, LVMS off", minimalRaw({ components: { "lvms-operator": { enabled: false } },
+            serving: { gpuProduct: "h100", storageClass: "nfs", storageClassExists: true } }), []],
+        ["a model cache of exactly one profile's size", minimalRaw({ serving: { gpuProduct: "h100", image: "nvcr.io/nim/meta/llama-3.1-8b-instruct", cacheSize: "15.04Gi" } }), []],
+        ["an extra component's patch that is neither inline nor a file", minimalRaw({ extraComponents: { x: { tier: 1, path: "apps/x", kustomize: { patches: [{}] } } } }),
+            ["saif-platform:extraComponents.x.kustomize.patches[0]: has neither patch nor path; give the patch inline (patch) or a file next to kustomization.yaml (path)"]],
+        ["kustomize patches on an extra Kustomize folder", minimalRaw({ extraComponents: { x: { tier: 1, path: "apps/x", content: "kustomize", kustomize: { patches: [{ path: "p.yaml" }] } } } }), []],
+        ["a cycle whose first edge is the catalog's", minimalRaw({ components: { "nfd-operator": { dependsOn: ["nim-llm"] }, "nim-operator": { dependsOn: ["nim-llm"] } } }),
+            ["saif-platform:components.nim-operator.dependsOn[0]: dependency cycle nim-llm -> nim-cache -> nim-operator -> nim-llm; remove one of these dependencies"]],
         ["gitops not set", minimalRaw({ gitops: undefined }), ["saif-platform:gitops.repoUrl: is required; set the GitOps repository's URL"]],
         ["keys of other namespaces; the engine's own are not judged", values({ "kubernetes:context": "x", "pulumi:tags": "t", "aws:zzzzzzzz": 1 }), [
             "kubernetes:context: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it",
@@ -289,6 +342,17 @@ describe("stack config: the rules across keys, one exact line each (pure)", () =
     for (const [what, raw, lines] of cases) {
         it(what, () => assert.deepEqual(problemsOf(raw), lines));
     }
+});
+
+describe("decode: config values as the runtime passes them (pure)", () => {
+    it("decodes a boolean or JSON only where the key's schema wants one; any other text stays as written", () => {
+        assert.deepEqual([decode("true", z.boolean()), decode("false", z.boolean()), decode("yes", z.boolean())], [true, false, "yes"]);
+        // A string key keeps "true" and "123" as text: a cluster may be named "true", a revision "123".
+        assert.deepEqual([decode("true", z.string()), decode("123", z.string()), decode("{}", z.string().optional())], ["true", "123", "{}"]);
+        assert.deepEqual([decode('{"a":1}', z.object({ a: z.number() })), decode('{"a":1}', z.record(z.string(), z.number())), decode("[1]", z.array(z.number()))],
+            [{ a: 1 }, { a: 1 }, [1]]);
+        assert.deepEqual([decode("{not json", z.object({})), decode(5, z.string()), decode(undefined, z.boolean())], ["{not json", 5, undefined]);
+    });
 });
 
 describe("stack config: what each key resolves to (pure)", () => {
@@ -373,6 +437,11 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.equal(ownC("nim-llm").source.kustomizePatches?.[1].patch, "- {op: add, path: /metadata/labels/x, value: y}");
         assert.equal(ownC("nim-llm").source.path, "apps/nim-llm-v2");
         assert.equal(ownC("nim-llm").finalizer, "cascade");
+        // A dependency the catalog already has is listed once; a kubeconfig secret is the cluster access.
+        const again = parseClusterConfig(minimalRaw({ kubernetes: {}, kubeconfig: "k", components: { "nim-llm": { dependsOn: ["nim-cache", "tetragon"] } } }, ["kubeconfig"]));
+        const deps = again.components.find((x) => x.name === "nim-llm")!.dependsOn;
+        assert.deepEqual([deps.filter((d) => d === "nim-cache").length, deps.at(-1)], [1, "tetragon"]);
+        assert.deepEqual(again.kubernetes, { kubeconfigFromSecret: true });
     });
 
     it("gives an extra component the documented defaults: tier 3 needs GPUs, a namespace is created, content from its source", () => {
@@ -388,6 +457,8 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.deepEqual([chat.ready, chat.deploys, chat.writes, chat.shipsCrds, chat.dependsOn], ["Application Synced and Healthy", "", [], false, []]);
         assert.deepEqual([dash.gpuOnly, dash.syncOptions, dash.content, dash.estimateSeconds, dash.declaredWave, dash.finalizer, dash.source.helmValues, dash.namespace],
             [false, ["ServerSideApply=true"], "helm", 30, 4, "none", { a: 1 }, undefined]);
+        const plain = parseClusterConfig(minimalRaw({ extraComponents: { plain: { tier: 1, path: "apps/plain" } } })).components.find((x) => x.name === "plain")!;
+        assert.deepEqual(plain.syncOptions, [], "no namespace of its own: no namespace to create");
         const noGpu = parseClusterConfig(minimalRaw({ gpu: false, extraComponents: { chat: { tier: 3, path: "apps/chat" }, dash: { tier: 3, path: "apps/dash", gpuOnly: false } } }));
         assert.deepEqual(noGpu.components.filter((x) => x.extra).map((x) => x.name), ["dash"]);
         assert.ok(!noGpu.disabled.some((d) => d.name === "chat"), "extras are not listed as turned off");
