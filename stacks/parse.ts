@@ -431,7 +431,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             `set cluster: ${raw.stack}, or name the stack (and its file) ${parsed.cluster}`);
     }
     const context = kubernetes.context;
-    if (raw.stack !== undefined && context !== undefined && context !== raw.stack && (raw.otherStacks ?? []).includes(context)) {
+    if (raw.stack !== undefined && context !== undefined && context !== raw.stack && raw.otherStacks?.includes(context)) {
         problems.push(`${full("kubernetes")}.context: ${JSON.stringify(context)} is the context of the stack ${JSON.stringify(context)}: this stack would touch that cluster; set the context of ${raw.stack}`);
     }
     if (argocd.approval === "Manual" && flavor === "openshift-gitops") {

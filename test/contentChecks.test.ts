@@ -134,6 +134,8 @@ describe("content checks (pure, on hand-made objects)", () => {
         // YAML nulls anywhere (an empty list item, "secret: ~", "secretKeyRef: null") are skipped, not a crash.
         assert.deepEqual(whats(rc([obj("apps/v1", "Deployment", "d", { spec: { volumes: [null, { secret: null }], env: [{ valueFrom: { secretKeyRef: null } }],
             claims: [null, 3, "x"], imagePullSecrets: [null, "s"], envFrom: [{ secretRef: { name: 5 } }] } })], { secret: null, persistence: [null] })), ["namespace dest"]);
+        // A namespace and a StorageClass of one name are two needs.
+        assert.deepEqual(whats(rc([obj("v1", "PersistentVolumeClaim", "p", { spec: { storageClassName: "dest" } })])), ["namespace dest", "storageClass dest"]);
         // Each need once, however many objects have it.
         assert.deepEqual(whats(rc([obj("v1", "ConfigMap", "a"), obj("v1", "ConfigMap", "b"), obj("v1", "PersistentVolumeClaim", "p", { spec: { storageClassName: "fast" } }),
             obj("v1", "PersistentVolumeClaim", "q", { spec: { storageClassName: "fast" } })])), ["namespace dest", "storageClass fast"]);
