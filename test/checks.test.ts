@@ -317,6 +317,8 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
         assert.ok(!controllerMayWrite(any("example.com"), "ns", managed, []));
         assert.ok(!defaultRoleAllows(any("example.com", "configmaps")), "a core resource name in another group is not core");
         assert.ok(!controllerMayWrite(any("example.com", "things", false), "ns", managed, []), "a cluster-scoped kind, even with a namespace given");
+        // Of an admin group, in a managed namespace: the namespace's Role still cannot grant a cluster-scoped kind.
+        assert.ok(!controllerMayWrite(any("apps", "things", false), "ns", managed, []), "a cluster-scoped kind of an admin group, a managed namespace given");
         assert.ok(!controllerMayWrite(any("apps", "things", false), undefined, managed, []), "a cluster-scoped kind gets nothing from a namespace's Role");
     });
 
@@ -340,6 +342,9 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
         // Only namespaces labelled for this instance are managed by it.
         const other = [...namespacePlan(base), { name: "theirs", mode: "patch" as const, labels: { "argocd.argoproj.io/managed-by": "other-argo" }, protect: false, usedBy: [] }];
         assert.ok(!managedNamespaces(base, other).has("theirs"));
+        // A namespace no component creates, labelled for this instance, is managed too.
+        const ours = [...namespacePlan(base), { name: "ours", mode: "patch" as const, labels: { "argocd.argoproj.io/managed-by": base.argocd.namespace }, protect: false, usedBy: [] }];
+        assert.ok(managedNamespaces(base, ours).has("ours"));
     });
 
     it("puts a SealedSecret's write where its Secret lives, a cluster-scoped write nowhere, the rest in the component's namespace", () => {
