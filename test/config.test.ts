@@ -236,13 +236,14 @@ describe("stack config (pure)", () => {
 
 describe("stack config: the rules across keys, one exact line each (pure)", () => {
     const values = (extra: Record<string, unknown>): RawConfig => ({ ...minimalRaw(), values: { ...minimalRaw().values, ...extra } });
-    // Every platform secret set (securely) but the ones named.
-    const secrets = (except: string[], edit: Record<string, unknown>): RawConfig => {
-        const keys = [...platformSecrets.map((s) => s.key).filter((k) => !except.includes(k)), "githubToken"];
+    // Every platform secret set (securely) but the ones named, and the extra secret keys given.
+    const secrets = (except: string[], edit: Record<string, unknown>, extra: string[] = []): RawConfig => {
+        const keys = [...platformSecrets.map((s) => s.key).filter((k) => !except.includes(k)), "githubToken", ...extra];
         return minimalRaw({ ...Object.fromEntries(keys.map((k) => [k, "v"])), ...edit }, keys);
     };
-    const standIns = (...keys: string[]): RawConfig => ({ ...secrets([], { sealedSecrets: { keySource: "config" }, sealingKey: "s", sealingCert: "s" }),
-        secretKeys: new Set([...secrets([], {}).secretKeys, "saif-platform:sealingKey", "saif-platform:sealingCert"]), standIns: new Set(keys.map((k) => `saif-platform:${k}`)) });
+    // The sealing key pair from config (both values "v"), the keys named being preview stand-ins.
+    const keyPair = (standIns: string[], sealedSecrets: Record<string, unknown> = { keySource: "config" }): RawConfig =>
+        ({ ...secrets([], { sealedSecrets }, ["sealingKey", "sealingCert"]), standIns: new Set(standIns.map((k) => `saif-platform:${k}`)) });
     const github = "commitSealed and githubEnvironment write to GitHub; set saif-platform:gitops.github.owner and .repository";
     const cases: [string, RawConfig, string[]][] = [
         ["gpu not set", minimalRaw({ gpu: undefined }), ["saif-platform:gpu: is required; set true for a cluster with NVIDIA GPUs, false otherwise"]],
@@ -251,7 +252,7 @@ describe("stack config: the rules across keys, one exact line each (pure)", () =
             ["saif-platform:gpu: is required; set true for a cluster with NVIDIA GPUs, false otherwise"]],
         ["a stack file without its cluster", { ...minimalRaw({ cluster: undefined }), stack: "ai-pod-1" },
             ["saif-platform:cluster: is required; set the cluster's name, e.g. pulumi config set cluster ai-pod-1"]],
-        ["a key with colons after another namespace is read whole", { ...minimalRaw(), values: { ...minimalRaw().values, "x:c:l:u:s:t:e:r": 1 } },
+        ["a key with colons after another namespace is read whole", values({ "x:c:l:u:s:t:e:r": 1 }),
             ["x:c:l:u:s:t:e:r: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it"]],
         ["components written as a number", minimalRaw({ components: 5 }), ["saif-platform:components: 5 is not a mapping of keys to values"]],
         ["an unknown key deep inside, and a later check on the rest", minimalRaw({ gitops: { repoUrl: "https://github.com/example/gitops.git", clusterAppsPath: "a=b",
@@ -275,13 +276,12 @@ describe("stack config: the rules across keys, one exact line each (pure)", () =
             ['saif-platform:ngcApiKey: is not set, but "nim-cache" and "nim-llm" need it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-cache" off']],
         ["directSecrets without a secret only turned-off components need", secrets(["splunkHecToken"], { secretDelivery: { directSecrets: true },
             components: { "splunk-otel": { enabled: false }, "splunk-reporter": { enabled: false } } }), []],
-        ["a key pair from config whose values are preview stand-ins", standIns("sealingKey", "sealingCert"), []],
-        ["a key pair from config, the key a stand-in", standIns("sealingKey"), []],
-        ["a key pair from config, the certificate a stand-in", standIns("sealingCert"), []],
-        ["a key pair from config that is not one", standIns(),
+        ["a key pair from config whose values are preview stand-ins", keyPair(["sealingKey", "sealingCert"]), []],
+        ["a key pair from config, the key a stand-in", keyPair(["sealingKey"]), []],
+        ["a key pair from config, the certificate a stand-in", keyPair(["sealingCert"]), []],
+        ["a key pair from config that is not one", keyPair([]),
             ["saif-platform:sealingCert: is not a PEM certificate; give the fleet's certificate (tls.crt of the sealing key Secret)"]],
-        ["a fleet stack that the key source does not read", { ...standIns("sealingKey", "sealingCert"), values: { ...standIns().values,
-            "saif-platform:sealedSecrets": { keySource: "config", fleetStack: "a/b/c/d" } } }, []],
+        ["a fleet stack that the key source does not read", keyPair(["sealingKey", "sealingCert"], { keySource: "config", fleetStack: "a/b/c/d" }), []],
         ["Manual approval of a Helm-installed Argo CD (no Subscription)", minimalRaw({ argocd: { flavor: "helm", approval: "Manual" } }), []],
         ["another StorageClass the cluster has, LVMS off", minimalRaw({ components: { "lvms-operator": { enabled: false } },
             serving: { gpuProduct: "h100", storageClass: "nfs", storageClassExists: true } }), []],
