@@ -106,6 +106,9 @@ function secretNames(value: unknown, out: Set<string>): void {
     for (const [k, v] of Object.entries(value)) {
         if ((k === "secretKeyRef" || k === "secretRef") && name(v)) out.add(name(v)!);
         else if (k === "imagePullSecrets" && Array.isArray(v)) v.forEach((x) => name(x) && out.add(name(x)!));
+        // A volume's secret.secretName (core/v1 SecretVolumeSource). A cert-manager Certificate's spec.secretName is not
+        // read: it is the Secret the Certificate writes ("certificate is stored in the Kubernetes Secret resource named
+        // in `spec.secretName`", cert-manager deploy/crds/crd-certificates.yaml @ a39748ae7744).
         else if (k === "secret" && typeof field(v, "secretName") === "string") out.add(field(v, "secretName") as string);
         // NIMService/NIMCache (apps.nvidia.com): authSecret, pullSecret, image.pullSecrets; charts: existingSecret.
         else if ((k === "authSecret" || k === "pullSecret" || k === "existingSecret") && typeof v === "string" && v !== "") out.add(v);
@@ -120,6 +123,8 @@ function secretNames(value: unknown, out: Set<string>): void {
 function storageClasses(value: unknown, out: Set<string>): void {
     if (!value || typeof value !== "object") return;
     for (const [k, v] of Object.entries(value)) {
+        // "" asks for a PersistentVolume of no class, so no StorageClass (kubernetes.io/docs/concepts/storage/persistent-volumes#class-1,
+        // linked from the API's PersistentVolumeClaimSpec.storageClassName).
         if ((k === "storageClassName" || k === "storageClass") && typeof v === "string" && v !== "") out.add(v);
         else storageClasses(v, out);
     }
