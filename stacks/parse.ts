@@ -6,6 +6,9 @@ import { gateValueProblem } from "../lib/gates";
 import { idmsPatches } from "../lib/mirrors";
 import { clusterPolicyPatches, GpuDriverConfig, knownModelSizesGiB, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
 import { patchProblems } from "../lib/patches";
+import { deepMerge } from "../lib/merge";
+import { defaultOpenShiftVersion, openshiftRelease } from "../lib/openshift";
+import { catalogSourcePatches, lvmsPatches, nfdInstancePatches, splunkOtelValues, splunkReporterPatches } from "../lib/siteContent";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
@@ -147,6 +150,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         certManager: read("certManager", objectKeys.certManager),
         serving: read("serving", objectKeys.serving),
         gpuDriver: read("gpuDriver", objectKeys.gpuDriver),
+        openshift: read("openshift", objectKeys.openshift),
+        splunk: read("splunk", objectKeys.splunk),
+        lvms: read("lvms", objectKeys.lvms),
         components: readEntries("components", objectKeys.components, componentOverride),
         extraComponents: readEntries("extraComponents", objectKeys.extraComponents, extraComponent),
     };
@@ -209,6 +215,11 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         image: gd.image ?? "gpu-driver-rhel9",
         version: gd.version ?? "580",
     };
+    const release = openshiftRelease(parsed.openshift?.version ?? defaultOpenShiftVersion)!;
+    const lvms = { ...(parsed.lvms?.devicePaths ? { devicePaths: parsed.lvms.devicePaths } : {}), ...(parsed.lvms?.nodeSelector ? { nodeSelector: parsed.lvms.nodeSelector } : {}), defaultStorageClass: parsed.lvms?.defaultStorageClass ?? false };
+    const splunk = parsed.splunk?.endpoint
+        ? { endpoint: parsed.splunk.endpoint, metricsIndex: parsed.splunk.metricsIndex ?? "saif_metrics", ...(parsed.splunk.eventsIndex ? { eventsIndex: parsed.splunk.eventsIndex } : {}) }
+        : undefined;
     /** Kustomize patches and estimates that the serving config makes on its three components. */
     const servingOverlay = (name: string): { patches: readonly KustomizePatch[]; estimateSeconds?: number; dropDeps?: readonly string[] } | undefined => {
         if (name === "nim-cache") {
@@ -226,6 +237,11 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         if (name === "platform-idms" && parsed.mirror?.registry) return { patches: idmsPatches(parsed.mirror.registry) };
         // Precompiled: no build per node (NVIDIA maintainers: the stack is ready 3-5 min after a reboot).
         if (name === "gpu-cluster-policy") return { patches: clusterPolicyPatches(gpuDriver), ...(gpuDriver.precompiled ? { estimateSeconds: 240 } : {}) };
+        // The cluster's OpenShift release and disks, and its Splunk (lib/siteContent.ts).
+        if (name === "platform-catalogsources") return { patches: catalogSourcePatches(release) };
+        if (name === "lvms-operator") return { patches: lvmsPatches(release, lvms) };
+        if (name === "nfd-instance") return { patches: nfdInstancePatches(release) };
+        if (name === "splunk-reporter" && splunk) return { patches: splunkReporterPatches(parsed.cluster ?? "", splunk) };
         return undefined;
     };
 
@@ -266,8 +282,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         // The NIM operator's admission webhook needs cert-manager for its TLS (k8s-nim-operator values.yaml
         // operator.admissionController); without cert-manager on this stack it is off.
         const defaults = c.name === "nim-operator" && !certManagerOn ? { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }
+            : c.name === "splunk-otel" && splunk ? splunkOtelValues(parsed.cluster ?? "", splunk)
             : undefined;
-        const withDefaults = defaults ? { ...o, helm: { values: { ...defaults, ...(o?.helm?.values ?? {}) } } } : o;
+        const withDefaults = defaults ? { ...o, helm: { values: deepMerge(defaults, o?.helm?.values ?? {}) as Record<string, unknown> } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
         // Argo CD renders one source one way (argo-cd: "multiple application sources" per kind are refused).
         if (o?.kustomize && c.content === "helm") {
@@ -487,6 +504,14 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             problems.push(`${key}.cacheSize: ${serving.cacheSize} is below the published size of one ${model} profile (${published} GB); give it at least ${Math.ceil(published * 1.25)}Gi`);
         }
     }
+    const splunkUsers = ["splunk-otel", "splunk-reporter"].filter((n) => enabledNames.has(n));
+    if (splunkUsers.length > 0 && !parsed.splunk?.endpoint && (written.get("splunk") as { endpoint?: unknown } | undefined)?.endpoint === undefined) {
+        problems.push(`${full("splunk")}.endpoint: is required while ${splunkUsers.map((u) => JSON.stringify(u)).join(" and ")} ${splunkUsers.length > 1 ? "are" : "is"} on; ` +
+            "set the site's HEC URL, e.g. https://hec.splunk.example.internal:8088/services/collector, or turn them off");
+    }
+    if (parsed.lvms?.nodeSelector && Object.keys(parsed.lvms.nodeSelector).length === 0) {
+        problems.push(`${full("lvms")}.nodeSelector: is empty; name the label of the storage nodes (e.g. node-role.kubernetes.io/worker: ""), or leave it out for every node`);
+    }
     if (certManager.issuer === "acme" && !certManager.acmeEmail) {
         problems.push(`${full("certManager")}.acmeEmail: is required for the acme issuer; set the ACME account e-mail`);
     }
@@ -541,6 +566,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         },
         serving,
         gpuDriver,
+        openshift: { version: release.version },
+        ...(splunk ? { splunk } : {}),
+        lvms,
         components,
         disabled: candidates.filter((c) => !c.on && !c.component.extra).map((c) => ({
             name: c.component.name,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { closestName } from "../lib/graph";
+import { openshiftReleases } from "../lib/openshift";
 import { quoteList, show } from "../lib/problems";
 
 // A DNS label: Kubernetes names, namespaces and label values allow 63 characters.
@@ -118,6 +119,17 @@ export const objectKeys = {
         image: nonEmpty.optional(),
         version: nonEmpty.optional(),
     }),
+    openshift: z.strictObject({ version: z.enum(openshiftReleases.map((r) => r.version) as [string, ...string[]]).optional() }),
+    splunk: z.strictObject({
+        endpoint: z.url().optional(),
+        metricsIndex: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "index").optional(),
+        eventsIndex: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "index").optional(),
+    }),
+    lvms: z.strictObject({
+        devicePaths: z.array(z.string().regex(/^\/dev\/\S+$/, "device")).min(1).optional(),
+        nodeSelector: z.record(z.string().min(1), z.string()).optional(),
+        defaultStorageClass: z.boolean().optional(),
+    }),
     components: z.record(z.string(), componentOverride),
     extraComponents: z.record(dnsLabel, extraComponent),
 } as const;
@@ -189,6 +201,8 @@ function regexHint(name: string): string {
         case "quantity": return "is not a Kubernetes quantity, e.g. 50Gi";
         case "mirror": return "is not an s3://, https:// or http:// URL of the model repository";
         case "product": return "is not a GPU product as the NIM operator names it, e.g. h100; use lowercase letters, digits, \".\" and \"-\"";
+        case "index": return "is not a Splunk index name; use lowercase letters, digits, \"_\" and \"-\"";
+        case "device": return "is not a device path; use a /dev/... path, e.g. /dev/disk/by-path/pci-0000:00:1f.2-ata-1";
         case "domain": return "is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit";
         default: return "is not a DNS label; use lowercase letters, digits and \"-\"";
     }

@@ -58,6 +58,12 @@ export interface ClusterConfig {
         readonly chartRepository: string;
     };
     readonly mirror?: { readonly registry: string; readonly gitopsCatalogImage: string };
+    /** The OpenShift minor release the cluster runs ("4.18"): index tags, LVMS channel, NFD operand, Kubernetes version. */
+    readonly openshift: { readonly version: string };
+    /** Where the Splunk components send to (required while one is on). */
+    readonly splunk?: { readonly endpoint: string; readonly metricsIndex: string; readonly eventsIndex?: string };
+    /** Which disks and nodes LVM Storage takes (all unused disks of every node when not set). */
+    readonly lvms: { readonly devicePaths?: readonly string[]; readonly nodeSelector?: Readonly<Record<string, string>>; readonly defaultStorageClass: boolean };
     readonly sealedSecrets: {
         readonly namespace: string;
         readonly keySource: "config" | "stack";

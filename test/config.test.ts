@@ -368,6 +368,9 @@ describe("stack config: what each key resolves to (pure)", () => {
             adoptExisting: false,
             secretDelivery: { commitSealed: false, branch: "main", githubEnvironment: false, directSecrets: false },
             certManager: { enabled: false, issuer: "selfSigned", acmeServer: "https://acme-v02.api.letsencrypt.org/directory", chartVersion: "v1.19.4", chartRepository: "https://charts.jetstack.io" },
+            openshift: { version: "4.18" },
+            splunk: { endpoint: "https://hec.splunk.lab.internal:8088/services/collector", metricsIndex: "saif_metrics" },
+            lvms: { defaultStorageClass: false },
             disabled: [],
         });
         assert.deepEqual(serving, { image: "nvcr.io/nim/meta/llama-3.2-1b-instruct", tag: "1.12.0", gpuProduct: "h100", engine: "tensorrt_llm", tensorParallelism: "1",

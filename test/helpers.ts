@@ -56,6 +56,7 @@ export function minimalRaw(edit: Record<string, unknown> = {}, secretKeys: strin
         [`${project}:gitops`]: { repoUrl: "https://github.com/example/gitops.git" },
         [`${project}:sealedSecrets`]: { keySource: "stack" },
         [`${project}:serving`]: { gpuProduct: "h100" },
+        [`${project}:splunk`]: { endpoint: "https://hec.splunk.lab.internal:8088/services/collector" },
     };
     for (const [k, v] of Object.entries(edit)) {
         const key = `${project}:${k}`;
