@@ -390,7 +390,7 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.deepEqual(components.filter((c) => c.finalizer === "none").map((c) => c.name),
             ["sealed-secrets-controller", "lvms-operator", "clickhouse-operator", "hubble-timescape", "nim-operator", "nim-cache"]);
         // Only the serving components carry the program's patches by default; the NIM operator's webhook is off without cert-manager.
-        assert.deepEqual(components.filter((c) => c.source.kustomizePatches).map((c) => c.name), ["nim-cache", "nim-llm"]);
+        assert.deepEqual(components.filter((c) => c.source.kustomizePatches).map((c) => c.name), ["platform-catalogsources", "lvms-operator", "nfd-instance", "nim-cache", "nim-llm", "splunk-reporter"]);
         assert.deepEqual(components.filter((c) => c.source.helmValues).map((c) => [c.name, c.source.helmValues]),
             [["nim-operator", { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }]]);
         assert.ok(Object.isFrozen(components[0].source) && Object.isFrozen(serving));
