@@ -392,7 +392,8 @@ describe("stack config: what each key resolves to (pure)", () => {
         // Only the serving components carry the program's patches by default; the NIM operator's webhook is off without cert-manager.
         assert.deepEqual(components.filter((c) => c.source.kustomizePatches).map((c) => c.name), ["platform-catalogsources", "lvms-operator", "nfd-instance", "nim-cache", "nim-llm", "splunk-reporter"]);
         assert.deepEqual(components.filter((c) => c.source.helmValues).map((c) => [c.name, c.source.helmValues]),
-            [["nim-operator", { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }]]);
+            [["nim-operator", { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }],
+                ["splunk-otel", { "splunk-otel-collector": { clusterName: "lab", splunkPlatform: { endpoint: "https://hec.splunk.lab.internal:8088/services/collector", metricsIndex: "saif_metrics" } } }]]);
         assert.ok(Object.isFrozen(components[0].source) && Object.isFrozen(serving));
     });
 
