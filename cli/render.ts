@@ -11,6 +11,10 @@ import { namespacePlan } from "../lib/namespaces";
 import { channelProblem } from "../lib/olm";
 import { lvmsStorageClass, parseClusterConfig } from "../stacks/parse";
 import { checkOutDir } from "./files";
+import { admissionProblems } from "../lib/admission";
+import { DeliveredSecret, identityProblems, pullProblems, secretKeyProblems } from "../lib/behaviour";
+import { platformSources } from "../lib/mirrors";
+import { secretKeys } from "../lib/secretData";
 import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
 import { deepMerge } from "../lib/merge";
@@ -430,7 +434,39 @@ export function contentProblems(repoDir: string, config: ClusterConfig, rendered
         return n.kind === "namespace" && c?.namespace === n.what && c.syncOptions.includes("CreateNamespace=true");
     };
     const needs = rendered.flatMap((rc) => needsOf(rc, isNamespaced)).filter((n) => !createsOwn(n));
-    return checkNeeds(needs, { namespaces, crds, secrets, storageClasses }, upstream, keyOf);
+    return [...checkNeeds(needs, { namespaces, crds, secrets, storageClasses }, upstream, keyOf), ...behaviourProblems(config, rendered)];
+}
+
+/** Components whose output is telemetry: it must say which cluster it comes from. */
+export const telemetryComponents = ["splunk-otel", "splunk-reporter", "intersight-otel"];
+
+/**
+ * What the content does on a real cluster: pods admitted by an SCC they may use, images with a way in, Secrets read
+ * with keys they hold, no placeholder, telemetry that names the cluster (lib/admission.ts, lib/behaviour.ts).
+ */
+export function behaviourProblems(config: ClusterConfig, rendered: readonly RenderedComponent[]): string[] {
+    const delivered: DeliveredSecret[] = config.secrets.map((s) => ({
+        namespace: s.namespace, name: s.name, type: s.type, keys: secretKeys(s), ...(s.registries ? { registries: s.registries } : {}),
+    }));
+    const saPull = new Map<string, string[]>();
+    for (const rc of rendered) {
+        for (const { object: o } of rc.objects) {
+            const ns = o.metadata.namespace ?? rc.namespace ?? "default";
+            if (o.kind === "Secret") {
+                const keys = [...Object.keys((o.data as object | undefined) ?? {}), ...Object.keys((o.stringData as object | undefined) ?? {})];
+                if (!delivered.some((d) => d.namespace === ns && d.name === o.metadata.name)) delivered.push({ namespace: ns, name: o.metadata.name, type: String(o.type ?? "Opaque"), keys });
+            }
+            if (o.kind === "ServiceAccount") saPull.set(`${ns}/${o.metadata.name}`, ((o.imagePullSecrets as { name?: string }[] | undefined) ?? []).map((s) => s.name ?? ""));
+        }
+    }
+    const mirrorSources = config.mirror ? [...platformSources] : undefined;
+    const telemetry = telemetryComponents.filter((t) => config.components.some((c) => c.name === t));
+    return [
+        ...admissionProblems(rendered),
+        ...pullProblems(rendered, { delivered, serviceAccountPullSecrets: saPull, ...(mirrorSources ? { mirrorSources } : {}) }),
+        ...secretKeyProblems(rendered, delivered),
+        ...identityProblems(rendered, config.cluster, telemetry),
+    ];
 }
 
 /** `npm run render -- --stack <name> [--out <dir>]`: what Argo CD would apply, per component, validated and checked. */

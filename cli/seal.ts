@@ -42,7 +42,7 @@ export function sealStack(dir: string, flags: SealFlags, now = new Date()): Seal
     const input = loadStack(dir, flags.stack!, flags.config, flags.values);
     const config = parseClusterConfig(input);
     const value = (key: string) => (input.standIns.has(`${project}:${key}`) ? undefined : input.values[`${project}:${key}`] as string | undefined);
-    for (const s of config.secrets) {
+    for (const s of config.secrets.filter((x) => !x.id)) {
         if (value(s.key) === undefined) {
             const users = s.neededBy.filter((n) => config.components.some((c) => c.name === n));
             problems.push(`--values ${flags.values}: ${project}:${s.key} is missing, but ${users.map((n) => JSON.stringify(n)).join(" and ")} ` +

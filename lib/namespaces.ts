@@ -67,7 +67,7 @@ export function namespacePlan(config: ClusterConfig): NamespaceEntry[] {
         if (config.components.some((c) => c.name === "hubble-timescape")) add("hubble-timescape", "patch", "certificates: hubble-timescape-ui", managed);
     }
     if (config.secretDelivery.directSecrets) {
-        for (const s of config.secrets) add(s.namespace, "patch", `secrets: ${s.key}`, s.namespace === argo.namespace ? {} : managed);
+        for (const s of config.secrets) add(s.namespace, "patch", `secrets: ${s.id ?? s.key}`, s.namespace === argo.namespace ? {} : managed);
     }
     return [...entries].map(([name, e]) => ({ name, ...e }));
 }

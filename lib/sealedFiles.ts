@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import type { PlatformSecret } from "../components/catalog/secrets";
 import { Sealer, sealSecret } from "./seal";
+import { secretData } from "./secretData";
 
 export interface SealedFile {
     /** Path in the GitOps repository: `apps/<the Application that delivers it>/<consumer>/<name>.yaml`. */
@@ -21,8 +22,8 @@ export function sealedSecretFile(s: PlatformSecret, value: string, sealer: Seale
         namespace: s.namespace,
         name: s.name,
         type: s.type,
-        data: { [s.dataKey]: value },
-        labels: { "app.kubernetes.io/part-of": "saif-platform", "saif.io/secret": s.key },
+        data: secretData(s, value),
+        labels: { "app.kubernetes.io/part-of": "saif-platform", "saif.io/secret": s.key, ...(s.labels ?? {}) },
     });
     const header = `# SealedSecret for ${s.namespace}/${s.name} (${s.description}).\n` +
         "# Written by saif-platform (pulumi up, or npm run seal); opens only as this namespace/name, with the fleet key.\n";

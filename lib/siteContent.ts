@@ -84,3 +84,19 @@ export function splunkReporterPatches(cluster: string, s: SplunkConfig): SitePat
         { op: "replace", path: `${env}/2/value`, value: cluster },
     ])];
 }
+
+/**
+ * The Intersight collector's metrics carry the cluster's name as the resource attribute k8s.cluster.name (the
+ * OpenTelemetry semantic convention), set by a resource processor in its pipeline (opentelemetry-collector chart
+ * 0.170.0: `config` is merged over the chart's default config, and a pipeline's processors list replaces the default).
+ */
+export function intersightOtelValues(cluster: string): Record<string, unknown> {
+    return {
+        "opentelemetry-collector": {
+            config: {
+                processors: { "resource/cluster": { attributes: [{ key: "k8s.cluster.name", value: cluster, action: "upsert" }] } },
+                service: { pipelines: { metrics: { processors: ["memory_limiter", "resource/cluster", "batch"] } } },
+            },
+        },
+    };
+}

@@ -8,7 +8,7 @@ import { clusterPolicyPatches, GpuDriverConfig, knownModelSizesGiB, nimCachePatc
 import { patchProblems } from "../lib/patches";
 import { deepMerge } from "../lib/merge";
 import { defaultOpenShiftVersion, openshiftRelease } from "../lib/openshift";
-import { catalogSourcePatches, lvmsPatches, nfdInstancePatches, splunkOtelValues, splunkReporterPatches } from "../lib/siteContent";
+import { catalogSourcePatches, intersightOtelValues, lvmsPatches, nfdInstancePatches, splunkOtelValues, splunkReporterPatches } from "../lib/siteContent";
 import { ConfigProblems } from "../lib/problems";
 import { checkRepository } from "./repository";
 import { bootstrapSecretKeys, componentOverride, defOf, extraComponent, formatIssues, keyPath, objectKeys, simpleKeys } from "./schema";
@@ -34,7 +34,7 @@ export const lvmsStorageClass = "lvms-vg1";
 /** The fleet project's stack as the local backend names it (`pulumi login --local`). */
 export const defaultFleetStack = "organization/saif-fleet/fleet";
 
-export const secretConfigKeys: readonly string[] = [...bootstrapSecretKeys, ...platformSecrets.map((s) => s.key)];
+export const secretConfigKeys: readonly string[] = [...new Set([...bootstrapSecretKeys, ...platformSecrets.map((s) => s.key)])];
 const knownKeys = [...Object.keys(simpleKeys), ...Object.keys(objectKeys), ...secretConfigKeys];
 
 /** The runtime passes structured values as JSON text and booleans as "true"/"false"; a stack file passes them decoded. */
@@ -205,7 +205,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         cacheSize: sv.cacheSize ?? "50Gi",
         gpus: sv.gpus ?? 1,
         ...(sv.modelMirror ? { modelMirror: sv.modelMirror } : {}),
-        ...(sv.pullSecret ? { pullSecret: sv.pullSecret } : {}),
+        // The NGC pull secret the platform delivers (components/catalog/secrets.ts), unless the stack names another.
+        pullSecret: sv.pullSecret ?? "ngc-secret",
     };
     const gd = parsed.gpuDriver ?? {};
     const gpuDriver: GpuDriverConfig = {
@@ -283,6 +284,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         // operator.admissionController); without cert-manager on this stack it is off.
         const defaults = c.name === "nim-operator" && !certManagerOn ? { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }
             : c.name === "splunk-otel" && splunk ? splunkOtelValues(parsed.cluster ?? "", splunk)
+            : c.name === "intersight-otel" ? intersightOtelValues(parsed.cluster ?? "")
             : undefined;
         const withDefaults = defaults ? { ...o, helm: { values: deepMerge(defaults, o?.helm?.values ?? {}) as Record<string, unknown> } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
@@ -416,7 +418,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         }
     }
     if (delivery.commitSealed || delivery.githubEnvironment || delivery.directSecrets) {
-        for (const s of platformSecrets) {
+        // One line per config key: a key that gives two Secrets (id) is named by its first.
+        for (const s of platformSecrets.filter((x) => !x.id)) {
             const users = s.neededBy.filter((n) => enabledNames.has(n));
             if (users.length > 0 && !ours.has(s.key)) {
                 problems.push(`${full(s.key)}: is not set, but ${users.map((u) => JSON.stringify(u)).join(" and ")} need${users.length > 1 ? "" : "s"} it; ` +

@@ -61,7 +61,7 @@ export const catalog: readonly CatalogComponent[] = [
     },
     {
         name: "sealed-secrets-gpu", tier: 3, declaredWave: -5, namespace: "nim", path: "apps/sealed-secrets-gpu",
-        deploys: "GPU SealedSecrets (NGC API key, webserver-credentials)", dependsOn: ["sealed-secrets-controller"],
+        deploys: "GPU SealedSecrets (NGC API key, NGC image pull secret)", dependsOn: ["sealed-secrets-controller"],
         gpuOnly: true, ready: "every SealedSecret Synced (unsealed into its Secret)",
         healthTimeoutSeconds: 5 * min, estimateSeconds: 20, holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "bitnami.com/SealedSecret"],
@@ -71,9 +71,9 @@ export const catalog: readonly CatalogComponent[] = [
     {
         name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator",
         deploys: "Node Feature Discovery operator (OLM)", dependsOn: ["platform-catalogsources"], gpuOnly: true,
-        ready: "ClusterServiceVersion Succeeded (PostSync seccomp hook done)", healthTimeoutSeconds: 20 * min,
+        ready: "ClusterServiceVersion Succeeded", healthTimeoutSeconds: 20 * min,
         estimateSeconds: 180, holdsData: false, syncOptions: [ns],
-        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription", "ServiceAccount", "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/RoleBinding", "batch/Job"],
+        writes: ["Namespace", "operators.coreos.com/OperatorGroup", "operators.coreos.com/Subscription"],
         shipsCrds: false,
         content: "kustomize",
         provides: ["nfd.openshift.io/NodeFeatureDiscovery"],
@@ -83,7 +83,7 @@ export const catalog: readonly CatalogComponent[] = [
         deploys: "SecurityContextConstraints for Hubble Timescape pods", dependsOn: [], gpuOnly: false,
         ready: "SecurityContextConstraints exist", healthTimeoutSeconds: 5 * min, estimateSeconds: 10,
         holdsData: false, syncOptions: [],
-        writes: ["security.openshift.io/SecurityContextConstraints", "rbac.authorization.k8s.io/ClusterRole"],
+        writes: ["security.openshift.io/SecurityContextConstraints", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/RoleBinding"],
         shipsCrds: false,
         content: "kustomize",
     },
@@ -172,7 +172,7 @@ export const catalog: readonly CatalogComponent[] = [
         deploys: "Vector DaemonSet (pushes Hubble flows to Timescape)", dependsOn: ["hubble-timescape", "sealed-secrets"],
         gpuOnly: false, ready: "DaemonSet available on every node", healthTimeoutSeconds: 10 * min,
         estimateSeconds: 90, holdsData: false, syncOptions: [],
-        writes: ["ServiceAccount", "apps/DaemonSet", "ConfigMap", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],
+        writes: ["ServiceAccount", "apps/DaemonSet", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding", "security.openshift.io/SecurityContextConstraints"],
         shipsCrds: false,
         content: "helm",
     },
@@ -192,7 +192,8 @@ export const catalog: readonly CatalogComponent[] = [
     },
     {
         name: "nim-operator", tier: 3, declaredWave: 1, namespace: "nim-operator", path: "apps/nim-operator",
-        // A Helm install (NVIDIA/k8s-nim-operator deployments/helm/k8s-nim-operator): no OLM catalog, and nothing in
+        // A Helm install (NVIDIA/k8s-nim-operator deployments/helm/k8s-nim-operator; an OLM package, nim-operator-certified,
+        // exists too but installs AllNamespaces only): nothing in
         // the chart needs the GPU operator (its NodeFeatureRule is off by default, values.yaml nfd.nodeFeatureRules).
         // Its images resolve through the mirrors. The admission webhook's TLS needs cert-manager: with
         // certManager.enabled it waits for cert-manager, otherwise the webhook is off (stacks/parse.ts).

@@ -17,13 +17,24 @@ export interface PlatformSecret {
     readonly name: string;
     readonly dataKey: string;
     readonly type: string;
+    /** Built from the value in the form its reader takes (lib/secretData.ts), instead of the value under dataKey. */
+    readonly format?: "nvcrPullSecret" | "argocdRepoCreds";
+    /** Labels of the Secret itself (what makes Argo CD read a repository credential). */
+    readonly labels?: Readonly<Record<string, string>>;
+    /** A docker-registry Secret's registries. */
+    readonly registries?: readonly string[];
+    /** The Secret's own name in resource names, where one config key gives two Secrets. */
+    readonly id?: string;
 }
 
 export const platformSecrets: readonly PlatformSecret[] = [
     {
-        key: "registryPullSecret", description: "OCI registry pull-secret of argocd-config (a .dockerconfigjson document)",
+        // Argo CD's credential for the charts' OCI registry (a disconnected site's mirror): a repo-creds Secret built from
+        // the registry's .dockerconfigjson, which Argo CD matches to every repository URL under that registry.
+        key: "registryPullSecret", description: "Argo CD's credential for the charts' OCI registry (a .dockerconfigjson document; its first registry)",
         neededBy: ["argocd-config"], sealedBy: "argocd-config", app: "argocd-config", namespace: "openshift-gitops",
-        name: "oci-registry-pull-secret", dataKey: ".dockerconfigjson", type: "kubernetes.io/dockerconfigjson",
+        name: "oci-registry-repo-creds", dataKey: ".dockerconfigjson", type: "Opaque", format: "argocdRepoCreds",
+        labels: { "argocd.argoproj.io/secret-type": "repo-creds" },
     },
     {
         key: "splunkHecToken", description: "Splunk HEC token of the Splunk OTel collector and the dashboard reporter",
@@ -46,8 +57,10 @@ export const platformSecrets: readonly PlatformSecret[] = [
         dataKey: "NGC_API_KEY", type: "Opaque",
     },
     {
-        key: "nimWebserverPassword", description: "NIM webserver-credentials password (GPU clusters)",
-        neededBy: ["nim-llm"], sealedBy: "sealed-secrets-gpu", app: "nim-llm", namespace: "nim",
-        name: "webserver-credentials", dataKey: "password", type: "Opaque",
+        // The NIM images (nvcr.io/nim/...) need an NGC login: the same key as a docker-registry Secret, named on the
+        // NIMCache (source.ngc.pullSecret) and the NIMService (image.pullSecrets) by the serving patches.
+        key: "ngcApiKey", id: "ngcPullSecret", description: "NGC image pull secret for the NIM images (from the NGC API key)",
+        neededBy: ["nim-cache", "nim-llm"], sealedBy: "sealed-secrets-gpu", app: "nim-llm", namespace: "nim", name: "ngc-secret",
+        dataKey: ".dockerconfigjson", type: "kubernetes.io/dockerconfigjson", format: "nvcrPullSecret", registries: ["nvcr.io"],
     },
 ];

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSecret } from "../catalog/secrets";
 import { sealedSecretFile } from "../../lib/sealedFiles";
 import { sealerFor } from "../../lib/seal";
+import { secretData } from "../../lib/secretData";
 import type { PlatformNamespaces } from "../bootstrap/namespaces";
 
 export interface PlatformSecretsArgs {
@@ -48,7 +49,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                 // The sealed file is ciphertext meant for Git: reviewers see it in previews. Sealing is deterministic under
                 // the fleet key, so an unchanged value gives the same bytes and no commit.
                 const path = def.key;
-                files[def.key] = new (githubSdk().RepositoryFile)(`${name}-${def.key}`, {
+                files[def.id ?? def.key] = new (githubSdk().RepositoryFile)(`${name}-${def.id ?? def.key}`, {
                     repository: commit.repository,
                     branch: commit.branch,
                     file: pulumi.unsecret(sealed.apply((f) => f.path)),
@@ -65,7 +66,8 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                 repository: args.environment.repository,
                 environment: `cluster-${args.cluster}`,
             }, { parent: this, dependsOn: [...args.after] });
-            for (const { def, value } of args.secrets) {
+            // One environment secret per config key: a key that gives two Secrets (id) is there once.
+            for (const { def, value } of args.secrets.filter((x) => !x.def.id)) {
                 new (githubSdk().ActionsEnvironmentSecret)(`${name}-env-${def.key}`, {
                     repository: args.environment.repository,
                     environment: env.environment,
@@ -79,10 +81,10 @@ export class PlatformSecrets extends pulumi.ComponentResource {
             const direct = args.direct;
             for (const { def, value } of args.secrets) {
                 const namespace = def.namespace;
-                const secret = new k8s.core.v1.Secret(`${name}-${def.key}`, {
-                    metadata: { name: def.name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+                const secret = new k8s.core.v1.Secret(`${name}-${def.id ?? def.key}`, {
+                    metadata: { name: def.name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi", ...(def.labels ?? {}) } },
                     type: def.type,
-                    stringData: { [def.dataKey]: pulumi.secret(value) },
+                    stringData: pulumi.secret(value).apply((v) => secretData(def, v)),
                 }, { parent: this, dependsOn: [...args.after, direct.namespaces.get(namespace)], additionalSecretOutputs: ["stringData", "data"] });
                 for (const consumer of def.neededBy) gates.set(consumer, [...(gates.get(consumer) ?? []), secret]);
             }
