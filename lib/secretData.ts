@@ -16,10 +16,20 @@ export function secretData(s: PlatformSecret, value: string): Record<string, str
             // Argo CD reads credentials only from Secrets labelled argocd.argoproj.io/secret-type (repository or
             // repo-creds) with url, type, username, password and enableOCI for an OCI registry (Argo CD docs,
             // operator-manual/argocd-repo-creds.yaml). The value is the registry's .dockerconfigjson: its first registry.
-            const [registry, entry] = Object.entries((JSON.parse(value) as { auths: Record<string, { username?: string; password?: string; auth?: string }> }).auths)[0];
+            let auths: Record<string, { username?: string; password?: string; auth?: string }> | undefined;
+            try {
+                auths = (JSON.parse(value) as { auths?: typeof auths }).auths;
+            } catch {
+                auths = undefined;
+            }
+            const first = auths && typeof auths === "object" ? Object.entries(auths)[0] : undefined;
+            if (!first) throw new Error(`${s.key} is not a .dockerconfigjson document with a registry under auths`);
+            const [registry, entry] = first;
+            // `auth` is base64 of "user:password" (Docker's config format); without a ":" it is a bare token.
             const decoded = entry.auth ? Buffer.from(entry.auth, "base64").toString("utf8") : "";
-            const username = entry.username ?? decoded.slice(0, decoded.indexOf(":"));
-            const password = entry.password ?? decoded.slice(decoded.indexOf(":") + 1);
+            const colon = decoded.indexOf(":");
+            const username = entry.username ?? (colon >= 0 ? decoded.slice(0, colon) : "");
+            const password = entry.password ?? (colon >= 0 ? decoded.slice(colon + 1) : decoded);
             return { type: "helm", enableOCI: "true", url: registry.replace(/^https?:\/\//, ""), username, password };
         }
         default:

@@ -224,7 +224,7 @@ describe("the namespace registry (pure): who creates, who patches, labels and pr
             row("intersight-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: intersightApiKey"]),
             row("cert-manager", "create", {}, false, ["cert-manager"]),
             row("openshift-gitops", "patch", {}, false, ["certificates: argocd-server", "secrets: registryPullSecret"]),
-            row("nim", "patch", managed("openshift-gitops"), false, ["secrets: ngcApiKey", "secrets: nimWebserverPassword"]),
+            row("nim", "patch", managed("openshift-gitops"), false, ["secrets: ngcApiKey", "secrets: ngcPullSecret"]),
         ]);
         // The key's namespace shared with the operator's: labels merged, a patch, and protected.
         const shared = { ...base, sealedSecrets: { ...base.sealedSecrets, namespace: "openshift-gitops-operator" } };

@@ -87,8 +87,9 @@ describe("the platform's content in apps/, rendered and checked offline", functi
         const config = parseClusterConfig(stackRaw("ai-pod-1"));
         const nfd = renderStack(root, config).find((r) => r.name === "nfd-operator")!;
         assert.deepEqual(nfd.objects.map(({ object }) => object.kind),
-            ["OperatorGroup", "Subscription", "ServiceAccount", "Role", "RoleBinding", "Job"]);
-        assert.equal(nfd.objects.at(-1)!.object.metadata.annotations?.["argocd.argoproj.io/hook"], "PostSync");
+            ["OperatorGroup", "Subscription"]);
+        // The seccomp PostSync hook is gone: the NFD CSV already sets RuntimeDefault (apps/nfd-operator/kustomization.yaml).
+        assert.ok(nfd.objects.every(({ object }) => !object.metadata.annotations?.["argocd.argoproj.io/hook"]));
         const lvms = renderStack(root, config).find((r) => r.name === "lvms-operator")!;
         assert.deepEqual(lvms.objects.map(({ object }) => object.kind), ["OperatorGroup", "Subscription", "LVMCluster"]);
         const objs: { object: ContentObject }[] = [

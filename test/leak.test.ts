@@ -24,7 +24,12 @@ describe("secrets never appear in plain text (whole stacks, every delivery optio
                 sealedSecrets: { keySource: "config" },
                 secretDelivery: { commitSealed: true, githubEnvironment: true, directSecrets: true },
                 certManager: { enabled: true },
-            }, { ...sentinels, sealingKey: pair.privateKeyPem, sealingCert: pair.certPem });
+            }, {
+                ...sentinels,
+                // A .dockerconfigjson, as the key takes: its password is the sentinel.
+                registryPullSecret: JSON.stringify({ auths: { "mirror.lab": { username: "u", password: sentinels.registryPullSecret } } }),
+                sealingKey: pair.privateKeyPem, sealingCert: pair.certPem,
+            });
             assert.equal(rec.error, undefined);
             // The secrets are really used: direct Secrets and environment secrets exist.
             assert.ok(rec.registrations.some((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"));
@@ -47,7 +52,7 @@ describe("secrets never appear in plain text (whole stacks, every delivery optio
             // Every secret an enabled component needs (ai-pod-3 has no GPUs: no NIM secrets).
             const needed = new Set(rec.registrations.map((r) => r.name));
             const used = Object.entries(sentinels).filter(([k]) => platformSecrets.find((p) => p.key === k)?.neededBy.some((n) => needed.has(n)) ?? true);
-            assert.ok(used.length >= (stack === "ai-pod-3" ? 7 : 9));
+            assert.ok(used.length >= (stack === "ai-pod-3" ? 7 : 8));
             for (const [, secret] of used) assert.ok(raw().includes(secret), `${secret} is used`);
             assert.ok(raw("pulumi:providers:kubernetes").includes(sentinels.kubeconfig), "the cluster's kubeconfig");
             assert.ok(raw("pulumi:providers:github").includes(sentinels.githubToken), "the GitHub provider's token");

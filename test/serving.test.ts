@@ -95,7 +95,8 @@ describe("time to first token: the model cache beside the driver build", () => {
     });
 
     it("names the cache after everything that defines it: a new model is a new cache, more GPUs are not", () => {
-        const base = parseClusterConfig(minimalRaw()).serving;
+        // The default NGC pull secret left out: the cases below add it where they test it.
+        const { pullSecret: _defaultPullSecret, ...base } = parseClusterConfig(minimalRaw()).serving;
         assert.notEqual(cacheName({ ...base, tag: "1.13.0" }), cacheName(base));
         assert.notEqual(cacheName({ ...base, modelMirror: "s3://m" }), cacheName(base));
         assert.notEqual(cacheName({ ...base, profiles: [profile] }), cacheName(base));
@@ -134,7 +135,8 @@ describe("time to first token: the model cache beside the driver build", () => {
 });
 
 describe("serving's patches and names (pure)", () => {
-    const base = parseClusterConfig(minimalRaw()).serving;
+    // The default NGC pull secret left out: the cases below add it where they test it.
+    const { pullSecret: _defaultPullSecret, ...base } = parseClusterConfig(minimalRaw()).serving;
     const ops = (patch: string) => JSON.parse(patch) as { op: string; path: string; value: unknown }[];
 
     it("names the cache as a DNS label from the image's last segment, cut to 40, plus a hash of every field that defines the cache", () => {
