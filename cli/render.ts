@@ -454,7 +454,7 @@ export function behaviourProblems(config: ClusterConfig, rendered: readonly Rend
             const ns = o.metadata.namespace ?? rc.namespace ?? "default";
             if (o.kind === "Secret") {
                 const keys = [...Object.keys((o.data as object | undefined) ?? {}), ...Object.keys((o.stringData as object | undefined) ?? {})];
-                if (!delivered.some((d) => d.namespace === ns && d.name === o.metadata.name)) delivered.push({ namespace: ns, name: o.metadata.name, type: String(o.type ?? "Opaque"), keys });
+                if (!delivered.some((d) => d.namespace === ns && d.name === o.metadata.name)) delivered.push({ namespace: ns, name: o.metadata.name, type: typeof o.type === "string" ? o.type : "Opaque", keys });
             }
             if (o.kind === "ServiceAccount") saPull.set(`${ns}/${o.metadata.name}`, ((o.imagePullSecrets as { name?: string }[] | undefined) ?? []).map((s) => s.name ?? ""));
         }

@@ -106,7 +106,7 @@ export interface PodSpec {
 export function podSpecOf(o: ContentObject): PodSpec | undefined {
     const spec = o.spec as Record<string, unknown> | undefined;
     switch (o.kind) {
-        case "Pod": return spec as PodSpec;
+        case "Pod": return spec;
         case "Deployment": case "DaemonSet": case "StatefulSet": case "ReplicaSet": case "Job":
             return (spec?.template as { spec?: PodSpec } | undefined)?.spec;
         case "CronJob":

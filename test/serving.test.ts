@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { kustomizeAvailable, renderKustomize, RenderedObject } from "../cli/render";
 import { planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { cacheName, clusterPolicyPatches, nimCachePatches, nimServicePatches, quantityGiB } from "../lib/serving";
+import { cacheName, clusterPolicyPatches, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
 import { crdErrors } from "./crd";
@@ -96,7 +96,7 @@ describe("time to first token: the model cache beside the driver build", () => {
 
     it("names the cache after everything that defines it: a new model is a new cache, more GPUs are not", () => {
         // The default NGC pull secret left out: the cases below add it where they test it.
-        const { pullSecret: _defaultPullSecret, ...base } = parseClusterConfig(minimalRaw()).serving;
+        const base: ServingConfig = { ...parseClusterConfig(minimalRaw()).serving, pullSecret: undefined };
         assert.notEqual(cacheName({ ...base, tag: "1.13.0" }), cacheName(base));
         assert.notEqual(cacheName({ ...base, modelMirror: "s3://m" }), cacheName(base));
         assert.notEqual(cacheName({ ...base, profiles: [profile] }), cacheName(base));
@@ -136,7 +136,7 @@ describe("time to first token: the model cache beside the driver build", () => {
 
 describe("serving's patches and names (pure)", () => {
     // The default NGC pull secret left out: the cases below add it where they test it.
-    const { pullSecret: _defaultPullSecret, ...base } = parseClusterConfig(minimalRaw()).serving;
+    const base: ServingConfig = { ...parseClusterConfig(minimalRaw()).serving, pullSecret: undefined };
     const ops = (patch: string) => JSON.parse(patch) as { op: string; path: string; value: unknown }[];
 
     it("names the cache as a DNS label from the image's last segment, cut to 40, plus a hash of every field that defines the cache", () => {
