@@ -1,10 +1,11 @@
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigProblems } from "../lib/problems";
 
 /** Each command's usage and what it does: `npm run <command> -- --help`. */
 const commands: Record<string, string> = {
-    plan: `npm run plan -- --stack <name> | --stacks <a,b,...> | --all-stacks [--config <file>] [--values <file>] [--out <dir>] [--svg]
+    plan: `npm run plan -- --stack <name> | --stacks <a,b,...> | --all-stacks [--config <file>] [--values <file>] [--out <dir>] [--svg] [--charts <dir,...>]
   Validates the stack, renders and checks apps/, prints the plan, and runs the program under Pulumi mocks.
   Several stacks are planned in turn in one process (--out <dir>/<stack>/ each; --snapshot: one snapshot.json
   each, what plan:diff reads); exit 1 if any fails.
@@ -13,8 +14,10 @@ const commands: Record<string, string> = {
     "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
   Plans the working tree and the base ref (a clean git worktree) and writes the PR comment's Markdown.
   Exit 1 when the change's own plan fails (the report says why).`,
-    render: `npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>]
-  Renders each component as Argo CD would (kubectl kustomize), validates every object, checks every need.`,
+    render: `npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--charts <dir,...>] [--pull-charts]
+  Renders each component as Argo CD would (kubectl kustomize, helm template), validates every object, checks every need
+  and what the pods do on OpenShift (SCC admission, image pulls, Secret keys, placeholders).
+  --charts <dir,...>  chart sources (<name>-<version>/), also $SAIF_CHARTS   --pull-charts  fetch the pinned charts (online)`,
     seal: `npm run seal -- --stack <name> --values <file> --cert <pem> --out <dir> [--config <file>]
   Seals the secrets the stack's components need into <dir>/apps/<delivering app>/<consumer>/<name>.yaml.`,
     bench: `npm run bench
@@ -39,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
             cert: { type: "string" },
             svg: { type: "boolean" },
             "all-stacks": { type: "boolean" },
+            charts: { type: "string" },
+            "pull-charts": { type: "boolean" },
             help: { type: "boolean", short: "h" },
         },
         strict: true,
@@ -50,6 +55,13 @@ async function main(argv: string[]): Promise<number> {
     if (values.help || !command) {
         console.log(usage);
         return values.help ? 0 : 2;
+    }
+    // Chart directories for every command that renders (plan:diff's base plan too): the environment carries them.
+    if (values.charts) {
+        const dirs = values.charts.split(",").map((d) => path.resolve(d.trim())).filter(Boolean);
+        const missing = dirs.filter((d) => !existsSync(d));
+        if (missing.length > 0) throw new ConfigProblems([`--charts: ${missing.join(", ")}: no such folder; give folders of chart sources (<name>-<version>/Chart.yaml)`]);
+        process.env.SAIF_CHARTS = dirs.join(path.delimiter);
     }
     switch (command) {
         case "plan": return (await import("./plan")).planCommand(values);

@@ -7,7 +7,7 @@ import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
-import { contentProblems, kustomizeAvailable, renderedTexts, renderStack, writeRendered } from "./render";
+import { contentProblems, kustomizeAvailable, renderedTexts, renderNotes, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
 import { checkOutDir } from "./files";
 import { loadStack, StackInput, stackNames } from "./stackFile";
@@ -54,7 +54,8 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
     }
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
-    const note = rendered ? "" : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
+    const notes = rendered ? renderNotes(rendered) : [];
+    const note = rendered ? (notes.length > 0 ? `\n${notes.join("\n")}` : "") : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
     return { text: renderPlan(plan) + note, plan, recording, input, ...(rendered ? { rendered } : {}) };
 }
 

