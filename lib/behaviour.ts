@@ -1,5 +1,6 @@
 import { podSpecOf } from "./admission";
 import type { ContentObject, RenderedComponent } from "./content";
+import { fullImageName } from "./mirrors";
 
 /**
  * What the content does, beyond its shape: every image has a way in, every Secret a workload reads is delivered with
@@ -80,7 +81,8 @@ export function pullProblems(rendered: readonly RenderedComponent[], ctx: PullCo
             for (const { image, pullSecrets, serviceAccount } of imagesOf(o)) {
                 const where = `${file}: ${rc.name}: ${o.kind} ${o.metadata.name}: image ${image}`;
                 if (ctx.mirrorSources) {
-                    const covered = ctx.mirrorSources.some((s) => image === s || image.startsWith(`${s}/`) || image.startsWith(`${s}:`) || image.startsWith(`${s}@`));
+                    const full = fullImageName(image);
+                    const covered = ctx.mirrorSources.some((s) => full === s || full.startsWith(`${s}/`) || full.startsWith(`${s}:`) || full.startsWith(`${s}@`));
                     if (!covered && registryOf(image) !== "localhost") {
                         problems.push(`${where}: no mirror covers ${registryOf(image)} on this disconnected cluster; add it to the platform's mirror sources (lib/mirrors.ts) and mirror the image`);
                         continue;

@@ -64,7 +64,7 @@ describe("SCC admission (OpenShift's SCCs and matcher, apiserver-library-go)", (
         const other: ContentObject = { ...role, metadata: { name: "use-nonroot" }, rules: [{ apiGroups: ["security.openshift.io"], resources: ["securitycontextconstraints"], resourceNames: ["nonroot-v2"], verbs: ["use"] }] };
         assert.equal(admissionProblems([rc("agent", [deployment("agent", hostPod), other, binding({ kind: "ClusterRole", name: "use-nonroot" })])]).length, 1);
         // The content's own SCC, granted by its users list.
-        const own: ContentObject = { apiVersion: "security.openshift.io/v1", kind: "SecurityContextConstraints", metadata: { name: "agent" }, allowHostDirVolumePlugin: true, runAsUser: { type: "RunAsAny" }, seLinuxContext: { type: "MustRunAs" }, volumes: ["hostPath"], users: ["system:serviceaccount:demo:agent"] } as ContentObject;
+        const own: ContentObject = { apiVersion: "security.openshift.io/v1", kind: "SecurityContextConstraints", metadata: { name: "agent" }, allowHostDirVolumePlugin: true, runAsUser: { type: "RunAsAny" }, seLinuxContext: { type: "MustRunAs" }, volumes: ["hostPath"], users: ["system:serviceaccount:demo:agent"] };
         assert.deepEqual(admissionProblems([rc("agent", [deployment("agent", hostPod), own])]), []);
         assert.ok(sccGrants([rc("agent", [own])]).byServiceAccount.get("demo/agent")?.has("agent"));
     });

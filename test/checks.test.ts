@@ -9,7 +9,7 @@ import { controllerServiceAccount, operatorEnv, renderArgoCdInstance, renderSubs
 import { checkKeyPair, checkSealingCert } from "../lib/certs";
 import { applicationGate, canonicalJson, gateValueProblem, isCommit, sourceFingerprint } from "../lib/gates";
 import { healthChecks } from "../lib/health";
-import { idmsPatches, mirrorsFor } from "../lib/mirrors";
+import { fullImageName, idmsPatches, mirrorsFor } from "../lib/mirrors";
 import { namespacePlan } from "../lib/namespaces";
 import { componentWrites, controllerMayWrite, defaultRoleAllows, extraControllerRules, kindInfo, kinds, managedNamespaces } from "../lib/rights";
 import { objectKey } from "../lib/objectKey";
@@ -119,9 +119,11 @@ describe("small pure checks (what each one tells the user)", () => {
         }
     });
 
-    it("mirrors: the IDMS and ITMS patches name the seed's mirror sets and map every source to the oc-mirror layout", () => {
+    it("mirrors: the IDMS and ITMS patches name the seed's mirror sets and give each source registry its own path", () => {
         const entries = mirrorsFor("mirror.lab:5000", ["registry.redhat.io", "nvcr.io"]);
-        assert.deepEqual(entries, [{ source: "registry.redhat.io", mirrors: ["mirror.lab:5000/registry"] }, { source: "nvcr.io", mirrors: ["mirror.lab:5000/nvcr"] }]);
+        assert.deepEqual(entries, [{ source: "registry.redhat.io", mirrors: ["mirror.lab:5000/registry.redhat.io"] }, { source: "nvcr.io", mirrors: ["mirror.lab:5000/nvcr.io"] }]);
+        assert.deepEqual(["altinity/clickhouse-operator:0.25.6", "busybox", "quay.io/x/y:1", "localhost:5000/z"].map(fullImageName),
+            ["docker.io/altinity/clickhouse-operator:0.25.6", "docker.io/library/busybox", "quay.io/x/y:1", "localhost:5000/z"]);
         const patches = idmsPatches("mirror.lab:5000");
         assert.deepEqual(patches.map((p) => p.target), [
             { group: "config.openshift.io", version: "v1", kind: "ImageDigestMirrorSet", name: "saif-platform-mirrors" },
@@ -129,7 +131,10 @@ describe("small pure checks (what each one tells the user)", () => {
         ]);
         const ops = patches.map((p) => parseYaml(p.patch) as { op: string; path: string; value: { source: string; mirrors: string[] }[] }[]);
         assert.deepEqual(ops.map((o) => [o[0].op, o[0].path]), [["replace", "/spec/imageDigestMirrors"], ["replace", "/spec/imageTagMirrors"]]);
-        assert.deepEqual(ops[0][0].value.map((e) => e.source), ["registry.redhat.io", "registry.access.redhat.com", "quay.io", "nvcr.io", "ghcr.io", "docker.io", "registry.k8s.io"]);
+        assert.deepEqual(ops[0][0].value.map((e) => e.source), ["registry.redhat.io", "registry.access.redhat.com", "quay.io", "registry.connect.redhat.com", "nvcr.io", "ghcr.io", "docker.io", "registry.k8s.io"]);
+        // No two registries on one path (the first-DNS-label layout put registry.redhat.io, registry.access.redhat.com and registry.k8s.io on <mirror>/registry).
+        const paths = ops[0][0].value.map((e) => e.mirrors[0]);
+        assert.equal(new Set(paths).size, paths.length);
         assert.deepEqual(ops[1][0].value, ops[0][0].value);
     });
 

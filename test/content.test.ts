@@ -76,8 +76,8 @@ describe("the platform's content in apps/, rendered and checked offline", functi
         assert.equal(idms.length, 2);
         for (const o of idms) assert.deepEqual(schemaErrors(schemas, o), []);
         const digest = (idms.find((o) => o.kind === "ImageDigestMirrorSet")!.spec as { imageDigestMirrors: { source: string; mirrors: string[] }[] }).imageDigestMirrors;
-        assert.deepEqual(digest.find((m) => m.source === "nvcr.io"), { source: "nvcr.io", mirrors: ["mirror.lab:5000/nvcr"] });
-        assert.deepEqual(digest.map((m) => m.source), ["registry.redhat.io", "registry.access.redhat.com", "quay.io", "nvcr.io", "ghcr.io", "docker.io", "registry.k8s.io"]);
+        assert.deepEqual(digest.find((m) => m.source === "nvcr.io"), { source: "nvcr.io", mirrors: ["mirror.lab:5000/nvcr.io"] });
+        assert.deepEqual(digest.map((m) => m.source), ["registry.redhat.io", "registry.access.redhat.com", "quay.io", "registry.connect.redhat.com", "nvcr.io", "ghcr.io", "docker.io", "registry.k8s.io"]);
         // Without a mirror, the sets stay empty (a connected cluster pulls directly).
         const plain = renderStack(root, parseClusterConfig(stackRaw("ai-pod-1"))).find((r) => r.name === "platform-idms")!;
         assert.deepEqual((plain.objects[0].object.spec as { imageDigestMirrors: unknown[] }).imageDigestMirrors, []);
