@@ -15,6 +15,7 @@ import { admissionProblems } from "../lib/admission";
 import { DeliveredSecret, identityProblems, pullProblems, secretKeyProblems } from "../lib/behaviour";
 import { platformSources } from "../lib/mirrors";
 import { secretKeys } from "../lib/secretData";
+import { standInSealedFile } from "../lib/sealedFiles";
 import { loadStack } from "./stackFile";
 import { ConfigProblems } from "../lib/problems";
 import { deepMerge } from "../lib/merge";
@@ -118,10 +119,12 @@ export function renderKustomize(repoDir: string, c: ClusterComponent): { object:
 }
 
 /** Everything a component's rendering and validation read: its folder, patches, kubectl, and the schemas. */
-function checkedKey(repoDir: string, c: ClusterComponent, schemaDir: string): string | undefined {
+function checkedKey(repoDir: string, c: ClusterComponent, schemaDir: string, config: ClusterConfig): string | undefined {
     const source = path.join(repoDir, c.source.path);
     if (!existsSync(source)) return undefined;
     const hash = createHash("sha256").update(renderKey(source, c)).update(c.content).update(c.name).update(c.namespace ?? "");
+    // A delivering folder's stand-in SealedSecrets depend on the stack's secrets and delivery.
+    hash.update(JSON.stringify({ sealed: config.secrets.filter((s) => s.sealedBy === c.name), delivery: config.secretDelivery }));
     for (const f of readdirSync(schemaDir).sort()) {
         const s = statSync(path.join(schemaDir, f));
         hash.update(`${f}:${s.size}:${s.mtimeMs}\0`);
@@ -132,7 +135,7 @@ function checkedKey(repoDir: string, c: ClusterComponent, schemaDir: string): st
 }
 
 /** Bump when the validation or the checks change. */
-const checksVersion = 1;
+const checksVersion = 2;
 
 function cacheFile(repoDir: string, kind: string, key: string): string {
     return path.join(repoDir, "node_modules/.cache/saif-platform", kind, `${key}.json`);
@@ -179,6 +182,18 @@ function kubectlIdentity(): string {
     if (!bin) return "none";
     const s = statSync(bin);
     return `${bin}:${s.size}:${s.mtimeMs}`;
+}
+
+/**
+ * The SealedSecrets a delivering Application will read that are not in its folder yet: those pulumi up commits
+ * (secretDelivery.commitSealed) or npm run seal writes, with stand-in ciphertext. With directSecrets the Secrets are
+ * Pulumi's, and nothing is sealed.
+ */
+function sealedStandIns(repoDir: string, c: ClusterComponent, config: ClusterConfig): { object: ContentObject; file: string }[] {
+    if (config.secretDelivery.directSecrets) return [];
+    return config.secrets.filter((s) => s.sealedBy === c.name).map(standInSealedFile)
+        .filter((f) => !existsSync(path.join(repoDir, f.path)))
+        .map((f) => ({ object: f.object as unknown as ContentObject, file: `${f.path} (${config.secretDelivery.commitSealed ? "committed by pulumi up" : "written by npm run seal"}; stand-in ciphertext)` }));
 }
 
 /** A plain directory source read recursively: every YAML or JSON file's documents (argo-cd `findManifests`). */
@@ -252,7 +267,8 @@ function renderChart(repoDir: string, c: ClusterComponent, config: ClusterConfig
             throw new ConfigProblems([`${chart.file}: ${c.name} pins ${chart.name} ${chart.version}, but the chart directories hold only ${e.others.join(", ")}; ` +
                 `pin a version you have, or get ${chart.version} (npm run render -- --stack <name> --pull-charts, online)`]);
         }
-        return listed(`no source for it in ${chartDirs(repoDir, opts).join(", ")}; online, npm run render -- --stack <name> --pull-charts fetches it, or point --charts at a copy`);
+        const shown = chartDirs(repoDir, opts).map((d) => (d.startsWith(repoDir) ? path.relative(repoDir, d) : d));
+        return listed(`no source for it in ${shown.join(", ")}; online, npm run render -- --stack <name> --pull-charts fetches it, or point --charts at a copy`);
     }
 }
 
@@ -300,7 +316,7 @@ export function renderComponent(repoDir: string, c: ClusterComponent, config?: C
         if (!config) return { ...base, objects: [], chart: readChart(repoDir, c) };
         return renderChart(repoDir, c, config, opts);
     }
-    const objects = c.content === "directory" ? renderDirectory(repoDir, c) : renderKustomize(repoDir, c);
+    const objects = c.content === "directory" ? [...renderDirectory(repoDir, c), ...(config ? sealedStandIns(repoDir, c, config) : [])] : renderKustomize(repoDir, c);
     return { ...base, objects: applyOrder(objects) };
 }
 
@@ -326,7 +342,7 @@ export function renderStack(repoDir: string, config: ClusterConfig, opts: Render
         try {
             // Rendering and validating depend only on the folder, the patches, kubectl and the schemas: a component
             // whose inputs did not change reuses its last result (no kubectl, no schema compile).
-            const key = c.content === "helm" ? undefined : checkedKey(repoDir, c, schemaDir);
+            const key = c.content === "helm" ? undefined : checkedKey(repoDir, c, schemaDir, config);
             const cached = key ? readCache<{ rc: RenderedComponent; problems: string[] }>(repoDir, "checked", key) : undefined;
             if (cached) {
                 problems.push(...cached.problems);

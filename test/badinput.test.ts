@@ -108,7 +108,7 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
     }, [`--values <tmp>/pull.yaml: ${P}:registryPullSecret is not a .dockerconfigjson document: it has no auths mapping of registries`]],
     // 5. every problem at once
     ["two cycles", () => raw({ components: { "platform-idms": { dependsOn: ["sealed-secrets"] }, "splunk-otel": { dependsOn: ["splunk-reporter"] } } }),
-        [`${P}:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> sealed-secrets -> sealed-secrets-controller -> platform-idms; remove one of these dependencies`,
+        [`${P}:components.platform-idms.dependsOn[0]: dependency cycle sealed-secrets-controller -> platform-idms -> sealed-secrets -> sealed-secrets-controller; remove one of these dependencies`,
             `${P}:components.splunk-otel.dependsOn[0]: dependency cycle splunk-otel -> splunk-reporter -> splunk-otel; remove one of these dependencies`]],
     ["a malformed repoUrl hides no missing gitops.github", () => raw({ gitops: { repoUrl: "not a url", access: "deployKey" }, githubToken: "t" }, ["githubToken"]),
         [`${P}:gitops.repoUrl: "not a url" is not a repository URL; use https://host/org/repo.git or git@host:org/repo.git`,

@@ -30,10 +30,12 @@ describe("catalog (pure)", () => {
         assert.deepEqual(catalog.find((c) => c.name === "gpu-cluster-policy")!.dependsOn, ["gpu-operator", "nfd-instance"]);
     });
 
-    it("keeps the seed's declared waves except tetragon's, which it moves after its CatalogSource", () => {
+    it("keeps the seed's declared waves except tetragon's and argocd-config's, which it moves after what they need", () => {
         for (const s of seed) {
             const c = catalog.find((x) => x.name === s.name)!;
             if (s.name === "tetragon") assert.equal(c.declaredWave, 0);
+            // After the controller whose CRD its SealedSecret needs (seedEdgeChanges).
+            else if (s.name === "argocd-config") assert.equal(c.declaredWave, -5);
             // After its cache (wave 2): the seed had no cache, and served from the download in nim-llm itself.
             else if (s.name === "nim-llm") assert.equal(c.declaredWave, 3);
             else assert.equal(c.declaredWave, s.wave, `${s.name} wave`);

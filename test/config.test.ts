@@ -99,7 +99,7 @@ describe("stack config (pure)", () => {
         ["dependency on a component that is off", { components: { "gpu-operator": { enabled: false } } },
             ['saif-platform:components.gpu-cluster-policy.enabled: "gpu-cluster-policy" depends on "gpu-operator", which is off on this cluster; turn "gpu-operator" on (saif-platform:components.gpu-operator.enabled: true), or turn "gpu-cluster-policy" off (saif-platform:components.gpu-cluster-policy.enabled: false)']],
         ["cycle", { components: { "platform-idms": { dependsOn: ["sealed-secrets"] } } },
-            ["saif-platform:components.platform-idms.dependsOn[0]: dependency cycle platform-idms -> sealed-secrets -> sealed-secrets-controller -> platform-idms; remove one of these dependencies"]],
+            ["saif-platform:components.platform-idms.dependsOn[0]: dependency cycle sealed-secrets-controller -> platform-idms -> sealed-secrets -> sealed-secrets-controller; remove one of these dependencies"]],
         ["dependency on a later tier", { components: { "sealed-secrets": { dependsOn: ["tetragon"] } }, extraComponents: { early: { tier: 1, path: "apps/early", dependsOn: ["tetragon"] } } },
             ['saif-platform:components.sealed-secrets.dependsOn[0]: "sealed-secrets" (tier 1) depends on "tetragon" (tier 2); a component may depend only on its own or an earlier tier: move it to tier 2 or later, or drop the dependency',
                 'saif-platform:extraComponents.early.dependsOn[0]: "early" (tier 1) depends on "tetragon" (tier 2); a component may depend only on its own or an earlier tier: move it to tier 2 or later, or drop the dependency']],

@@ -74,17 +74,17 @@ describe("plan:diff", () => {
         writeFileSync(path.join(tmp, "report.md"), report);
         // A new dependency changes Pulumi's graph, not the Application sent to the cluster (no sync-wave churn).
         assert.match(report, /\*\*0 added, 1 removed, 1 changed\*\* \(Applications\)/);
-        assert.match(report, /\| `splunk-reporter` \| removed .*\| 4 \| 5 → - \|/);
-        assert.match(report, /\| `nim-llm` \| changed \| 3 \| 6 → 6 \|/);
+        assert.match(report, /\| `splunk-reporter` \| removed .*\| 4 \| 4 → - \|/);
+        assert.match(report, /\| `nim-llm` \| changed \| 3 \| 5 → 5 \|/);
         assert.ok(!/\| `intersight-otel` \| changed/.test(report));
         assert.match(report, /-    targetRevision: main\n\+    targetRevision: nim-llm-v2/);
         // The gate follows the new revision.
         assert.match(report, /targetRevision}=nim-llm-v2/);
         assert.ok(!report.includes("sync-wave"));
         assert.match(report, /### Dependency changes[\s\S]*\| `intersight-otel` \| `splunk-otel` \| - \|/);
-        assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 4 → 5 \|/);
+        assert.match(report, /### Order and wave changes[\s\S]*\| `intersight-otel` \| \d+ → \d+ \| 3 → 4 \|/);
         assert.ok(!/\| `nim-llm` \| \d+ → \d+ \|/.test(report), "a removal elsewhere does not move nim-llm");
-        assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 34m 15s \| 34m 15s \|/);
+        assert.match(report, /### Critical path and estimated time to ready[\s\S]*\| time to ready, dependsOn gates \| 34m 00s \| 34m 00s \|/);
         assert.match(report, /```mermaid\nflowchart TD/);
         assert.ok(!report.includes("SENTINEL"), "no secret value");
         // Nothing changes between a plan and itself.

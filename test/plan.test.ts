@@ -45,12 +45,13 @@ describe("plan --out (the offline plan's files)", () => {
         const header = lines.findIndex((l) => /^#\s+wave\s+declared\s+tier\s+component\s+start\s+ready\s+depends on$/.test(l));
         assert.ok(bootstrap >= 0 && header > bootstrap);
         assert.match(lines[bootstrap + 2], /^ {2}2\. argo cd: OpenShift GitOps operator/);
-        assert.match(lines[header + 1], /^1\s+0\s+-15\s+1 platform\s+argocd-config\s+0:00\s+0:15\s+-$/);
+        assert.match(lines[header + 1], /^1\s+0\s+-10\s+1 platform\s+platform-idms\s+0:00\s+2:00\s+-$/);
+        assert.match(text, /\n7\s+2\s+-5\s+1 platform\s+argocd-config\s+3:30\s+3:45\s+sealed-secrets-controller\n/);
         // The model downloads beside the driver build: the cache is on the critical path, the driver is not.
-        assert.match(text, /Critical path \(dependsOn gates\): argocd-config -> platform-idms -> platform-catalogsources -> lvms-operator -> nim-cache -> nim-llm/);
-        assert.match(text, /\n22\s+5\s+2\s+3 nvidia\s+nim-cache\s+11:45\s+32:45\s/);
-        assert.match(text, /\n21\s+5\s+1\s+3 nvidia\s+gpu-cluster-policy\s+11:45\s+26:45\s/);
-        assert.match(text, /Estimated time to ready: 34m 15s under dependsOn gates, 1h 04m 05s under sync waves \(11 waves\), x1\.87/);
+        assert.match(text, /Critical path \(dependsOn gates\): platform-idms -> platform-catalogsources -> lvms-operator -> nim-cache -> nim-llm/);
+        assert.match(text, /\n22\s+4\s+2\s+3 nvidia\s+nim-cache\s+11:30\s+32:30\s/);
+        assert.match(text, /\n21\s+4\s+1\s+3 nvidia\s+gpu-cluster-policy\s+11:30\s+26:30\s/);
+        assert.match(text, /Estimated time to ready: 34m 00s under dependsOn gates, 1h 03m 48s under sync waves \(10 waves\), x1\.88/);
         assert.match(text, /a change of model, tag, profiles, mirror, StorageClass or size replaces the model cache: the model is downloaded again/);
     });
 

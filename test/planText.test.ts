@@ -78,13 +78,13 @@ describe("the plan's text (pure, on a hand-made graph)", () => {
         const plan = planCluster(base);
         assert.deepEqual(plan.serving, [
             `Serving: nvcr.io/nim/meta/llama-3.2-1b-instruct:1.12.0 on 1 GPU(s), profiles for h100 (tensorrt_llm, tp 1), cache ${plan.modelCache} (50Gi on lvms-vg1), from NGC`,
-            "  the model downloads beside the driver build: nim-cache ready at 32m 45s, gpu-cluster-policy (driver built on each node) at 26m 45s, nim-llm serving at 34m 15s",
+            "  the model downloads beside the driver build: nim-cache ready at 32m 30s, gpu-cluster-policy (driver built on each node) at 26m 30s, nim-llm serving at 34m 00s",
             "  a change of model, tag, profiles, mirror, StorageClass or size replaces the model cache: the model is downloaded again",
         ]);
         const pinned = servingLines({ ...base, serving: { ...base.serving, profiles: ["p1", "p2"], modelMirror: "s3://models" },
             gpuDriver: { precompiled: true, repository: "mirror.lab/nvidia", image: "driver", version: "580" } }, plan.gated);
         assert.match(pinned[0], /, profile p1, p2, cache llama-3-2-1b-instruct-[0-9a-f]{8} \(50Gi on lvms-vg1\), from s3:\/\/models$/);
-        assert.match(pinned[1], /gpu-cluster-policy \(driver precompiled mirror\.lab\/nvidia\/driver:580\) at 26m 45s/);
+        assert.match(pinned[1], /gpu-cluster-policy \(driver precompiled mirror\.lab\/nvidia\/driver:580\) at 26m 30s/);
         const fp8 = servingLines({ ...base, serving: { ...base.serving, precision: "fp8" } }, { ...plan.gated, readyAt: new Map() });
         assert.match(fp8[0], /profiles for h100 \(tensorrt_llm, tp 1, fp8\)/);
         assert.equal(fp8[1], "  the model downloads beside the driver build: nim-cache ready at -, gpu-cluster-policy (driver built on each node) at -, nim-llm serving at -");

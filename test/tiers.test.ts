@@ -189,7 +189,7 @@ describe("tiers: whole stacks under Pulumi mocks", () => {
         const outputs = rec.outputs as { components: Record<string, { application: string; tier: number; wave: number; gate: string }> };
         assert.equal(Object.keys(outputs.components).length, 24);
         const gate = plain(applications(rec).get("nim-llm")!).metadata.annotations["pulumi.com/waitFor"] as string;
-        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 6, gate, timeoutSeconds: 1800 });
+        assert.deepEqual(outputs.components["nim-llm"], { application: "openshift-gitops/nim-llm", tier: 3, wave: 5, gate, timeoutSeconds: 1800 });
     });
 
     it("changes no Application's name or URN when revisions, patches and timeouts change", async () => {

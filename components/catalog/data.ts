@@ -13,18 +13,20 @@ const min = 60;
  */
 export const catalog: readonly CatalogComponent[] = [
     {
-        name: "argocd-config", tier: 1, declaredWave: -15, namespace: "openshift-gitops", path: "apps/argocd-config",
-        deploys: "OCI registry pull-secret for ArgoCD", dependsOn: [], gpuOnly: false,
-        ready: "the pull-secret exists", healthTimeoutSeconds: 5 * min, estimateSeconds: 15,
+        // Its credential is a SealedSecret (Argo CD's repo-creds for an OCI chart registry): it needs the controller and
+        // its CRD, so it comes after sealed-secrets-controller, not first as in the seed (seedEdgeChanges).
+        name: "argocd-config", tier: 1, declaredWave: -5, namespace: "openshift-gitops", path: "apps/argocd-config",
+        deploys: "OCI registry credential (repo-creds) for ArgoCD", dependsOn: ["sealed-secrets-controller"], gpuOnly: false,
+        ready: "every SealedSecret Synced (unsealed into its Secret)", healthTimeoutSeconds: 5 * min, estimateSeconds: 15,
         holdsData: false, syncOptions: [],
-        writes: ["Secret"],
+        writes: ["bitnami.com/SealedSecret"],
         shipsCrds: false,
         content: "directory",
     },
     {
         // Cluster-scoped objects only; a destination namespace keeps the AppProject's destination list exact.
         name: "platform-idms", tier: 1, declaredWave: -10, namespace: "openshift-config", path: "apps/platform-idms",
-        deploys: "IDMS/ITMS manifests for disconnected image resolution", dependsOn: ["argocd-config"], gpuOnly: false,
+        deploys: "IDMS/ITMS manifests for disconnected image resolution", dependsOn: [], gpuOnly: false,
         ready: "ImageDigestMirrorSet/ImageTagMirrorSet applied (the MachineConfig rollout follows)",
         healthTimeoutSeconds: 30 * min, estimateSeconds: 120, holdsData: false, syncOptions: [],
         writes: ["config.openshift.io/ImageDigestMirrorSet", "config.openshift.io/ImageTagMirrorSet"],
@@ -265,6 +267,14 @@ export const catalog: readonly CatalogComponent[] = [
  * (`test/catalog.test.ts` checks both).
  */
 export const seedEdgeChanges: readonly { readonly component: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly why: string }[] = [
+    {
+        component: "argocd-config", added: ["sealed-secrets-controller"], removed: [],
+        why: "it delivers a SealedSecret: the seed applied it first (wave -15), before the controller and its CRD existed, so Argo CD's dry run fails on the unknown kind",
+    },
+    {
+        component: "platform-idms", added: [], removed: ["argocd-config"],
+        why: "the mirrors need nothing of Argo CD's credential, and argocd-config now waits for the controller, which waits for the mirrors",
+    },
     {
         component: "gpu-cluster-policy", added: ["nfd-instance"], removed: [],
         why: "the ClusterPolicy reports ready (NFDLabelsMissing) before any node carries NFD labels; the seed ordered the two by wave only",
