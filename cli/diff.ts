@@ -120,6 +120,22 @@ async function planSide(cwd: string, top: string, stacks: readonly string[], out
     return snapshots;
 }
 
+/**
+ * Stacks whose plan cannot differ from the base's: when the only paths that differ from the base (tracked changes
+ * and untracked files) are other stacks' `Pulumi.<stack>.yaml` and Markdown, every stack whose own file is among the
+ * unchanged plans the same. Anything else changed (code, apps/, Pulumi.yaml, the lock file): none is skipped.
+ */
+export function unchangedStacks(top: string, baseSha: string, stacks: readonly string[]): Set<string> {
+    const changed = [
+        ...git(top, ["diff", "--name-only", baseSha]).split("\n"),
+        ...git(top, ["ls-files", "--others", "--exclude-standard"]).split("\n"),
+    ].filter(Boolean);
+    const stackFile = /^Pulumi\.(.+)\.yaml$/;
+    if (changed.some((f) => !stackFile.test(f) && !f.endsWith(".md"))) return new Set();
+    const touched = new Set(changed.map((f) => stackFile.exec(f)?.[1]).filter((s): s is string => s !== undefined));
+    return new Set(stacks.filter((s) => !touched.has(s) && existsSync(path.join(top, `Pulumi.${s}.yaml`))));
+}
+
 export async function diffCommand(flags: DiffFlags): Promise<number> {
     const problems: string[] = [];
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
@@ -181,15 +197,23 @@ export async function planDiffResult(cwd: string, base: string, stack?: string):
             symlinkSync(path.join(top, "node_modules"), path.join(worktree, "node_modules"), "dir");
         }
         const stacks = stack ? [stack] : [...new Set([...stackNames(top), ...stackNames(worktree)])].sort();
-        if (stacks.length > 1) process.stderr.write(`plan:diff: planning ${stacks.length} stacks, base and change in parallel\n`);
+        // A stack whose file and everything else it is planned from (code, apps/, charts' pins) are the same at the base
+        // plans the same: only the stacks whose own file changed are planned, when nothing else did.
+        const same = unchangedStacks(top, baseSha, stacks);
+        const toPlan = stacks.filter((s) => !same.has(s));
+        if (stacks.length > 1) process.stderr.write(`plan:diff: planning ${toPlan.length} of ${stacks.length} stacks, base and change in parallel${same.size > 0 ? ` (${same.size} unchanged)` : ""}\n`);
         // One planning process per side, both sides at once; the parent never loads the SDK.
         const [before, after] = await Promise.all([
-            planSide(worktree, top, stacks, path.join(tmp, "before")),
-            planSide(top, top, stacks, path.join(tmp, "after")),
+            planSide(worktree, top, toPlan, path.join(tmp, "before")),
+            planSide(top, top, toPlan, path.join(tmp, "after")),
         ]);
         const sections: string[] = [];
         const failed: string[] = [];
         for (const s of stacks) {
+            if (same.has(s)) {
+                sections.push(`## Stack \`${s}\`\n\nNo changes: its stack file and everything it is planned from are as at the base (only other stacks' files changed), so it was not planned again.`);
+                continue;
+            }
             const a = after.get(s)!;
             if (a.missing?.startsWith("plan failed")) failed.push(s);
             sections.push(diffReport(s, before.get(s)!, a));

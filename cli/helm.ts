@@ -148,6 +148,8 @@ export interface HelmRender {
     readonly objects: { object: ContentObject; file: string }[];
     /** One line each: a dependency left out, a version stated by the folder's name. */
     readonly notes: string[];
+    /** The hash of everything the render read (its cache key). */
+    readonly key: string;
 }
 
 export interface HelmInputs {
@@ -188,9 +190,8 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
 }
 
 /** Copy a chart, and fill in its missing dependencies from the chart directories (recursively). */
-function assemble(src: string, dest: string, values: unknown, i: HelmInputs, label: string, notes: string[], hash: ReturnType<typeof createHash>): void {
+function assemble(src: string, dest: string, values: unknown, i: HelmInputs, label: string, notes: string[]): void {
     cpSync(src, dest, { recursive: true, dereference: true });
-    hashTree(hash, src);
     const chartFile = path.join(dest, "Chart.yaml");
     const chart = readChartYaml(chartFile, path.join(i.sourcePath, path.relative(path.join(dest), chartFile)));
     const deps = chart.dependencies ?? [];
@@ -208,7 +209,7 @@ function assemble(src: string, dest: string, values: unknown, i: HelmInputs, lab
         const found = findChart(i.chartDirs, d.name, d.version);
         if ("dir" in found) {
             const key = d.alias ?? d.name;
-            assemble(found.dir, path.join(dest, "charts", d.name), valueAt(ownValues, key) ?? {}, i, `${label} > ${d.name}`, notes, hash);
+            assemble(found.dir, path.join(dest, "charts", d.name), valueAt(ownValues, key) ?? {}, i, `${label} > ${d.name}`, notes);
             kept.push(d);
         } else if (!dependencyEnabled(d, ownValues)) {
             // Argo CD's repo-server downloads every dependency (`helm dependency build`), but Helm renders nothing of one
@@ -228,31 +229,37 @@ export function renderHelm(repoDir: string, i: HelmInputs, helm: string): HelmRe
     const umbrella = readChartYaml(path.join(umbrellaDir, "Chart.yaml"), path.join(i.sourcePath, "Chart.yaml"));
     const umbrellaValues = readYamlFile(path.join(umbrellaDir, "values.yaml"), path.join(i.sourcePath, "values.yaml"));
     const merged = deepMerge(umbrellaValues, i.values);
+    const found = (umbrella.dependencies ?? []).map((d) => {
+        const f = findChart(i.chartDirs, d.name, d.version);
+        if (!("dir" in f)) throw new ChartMissing(d, f.others);
+        return { dep: d, dir: f.dir };
+    });
+    // Everything the render reads: the inputs, Helm, the umbrella's files and the chart directories' (hashed once a
+    // process: a fleet's plans read the same sources), so a hit costs no copy and no Helm run.
     const hash = createHash("sha256").update(JSON.stringify({ i: { ...i, chartDirs: undefined }, helm: helmIdentity(helm), renderVersion }));
+    hashTree(hash, umbrellaDir);
+    for (const d of i.chartDirs) hash.update(`${d}\0${chartDirHash(d)}\0`);
+    const key = hash.digest("hex");
+    const cached = path.join(cacheRoot(repoDir), "helm", `${key}.json`);
+    if (existsSync(cached)) {
+        try {
+            return JSON.parse(readFileSync(cached, "utf8")) as HelmRender;
+        } catch {
+            // torn: render again
+        }
+    }
     const tmp = mkdtempSync(path.join(tmpdir(), `helm-${i.component}-`));
     const notes: string[] = [];
     try {
         const app = path.join(tmp, path.basename(i.sourcePath));
         // The umbrella chart without what `helm dependency build` would have left in it.
         cpSync(umbrellaDir, app, { recursive: true, filter: (s) => !/[/\\](charts|Chart\.lock)$/.test(s.slice(umbrellaDir.length)) });
-        hashTree(hash, umbrellaDir);
         mkdirSync(path.join(app, "charts"), { recursive: true });
-        for (const d of umbrella.dependencies ?? []) {
-            const found = findChart(i.chartDirs, d.name, d.version);
-            if (!("dir" in found)) throw new ChartMissing(d, found.others);
-            assemble(found.dir, path.join(app, "charts", d.name), valueAt(merged, d.alias ?? d.name) ?? {}, i, `chart ${d.name} ${bare(d.version)}`, notes, hash);
-            const stated = readChartYaml(path.join(found.dir, "Chart.yaml")).version;
+        for (const { dep: d, dir } of found) {
+            assemble(dir, path.join(app, "charts", d.name), valueAt(merged, d.alias ?? d.name) ?? {}, i, `chart ${d.name} ${bare(d.version)}`, notes);
+            const stated = readChartYaml(path.join(dir, "Chart.yaml")).version;
             if (stated && bare(String(stated)) !== bare(d.version)) {
-                notes.push(`${i.component}: chart ${d.name}: its Chart.yaml says ${String(stated)}; the folder ${path.basename(found.dir)} is the ${d.version} release`);
-            }
-        }
-        const key = hash.digest("hex");
-        const cached = path.join(cacheRoot(repoDir), "helm", `${key}.json`);
-        if (existsSync(cached)) {
-            try {
-                return JSON.parse(readFileSync(cached, "utf8")) as HelmRender;
-            } catch {
-                // torn: render again
+                notes.push(`${i.component}: chart ${d.name}: its Chart.yaml says ${String(stated)}; the folder ${path.basename(dir)} is the ${d.version} release`);
             }
         }
         const valuesFile = path.join(tmp, "application-values.yaml");
@@ -269,10 +276,13 @@ export function renderHelm(repoDir: string, i: HelmInputs, helm: string): HelmRe
             const stderr = String((e as { stderr?: string }).stderr ?? e).trim();
             throw new ConfigProblems([`${i.sourcePath}: ${i.component}: helm template failed: ${oneLine(stderr)}`]);
         }
-        const result: HelmRender = { objects: parseHelmOutput(out, i.sourcePath), notes };
+        const result: HelmRender = { objects: parseHelmOutput(out, i.sourcePath), notes, key };
         try {
             mkdirSync(path.dirname(cached), { recursive: true });
-            writeFileSync(cached, JSON.stringify(result));
+            // Written whole, then renamed: another process planning the same chart reads all or nothing.
+            const part = `${cached}.${process.pid}.tmp`;
+            writeFileSync(part, JSON.stringify(result));
+            renameSync(part, cached);
         } catch {
             // read-only cache: render every time
         }
@@ -280,6 +290,21 @@ export function renderHelm(repoDir: string, i: HelmInputs, helm: string): HelmRe
     } finally {
         rmSync(tmp, { recursive: true, force: true });
     }
+}
+
+const chartDirHashes = new Map<string, { stamp: string; hash: string }>();
+
+/** A chart directory's content hash, kept for the process while its entries (names and times) are unchanged. */
+function chartDirHash(dir: string): string {
+    if (!existsSync(dir)) return "absent";
+    const stamp = readdirSync(dir).sort().map((f) => `${f}:${statSync(path.join(dir, f)).mtimeMs}`).join("\0");
+    const known = chartDirHashes.get(dir);
+    if (known?.stamp === stamp) return known.hash;
+    const hash = createHash("sha256");
+    hashTree(hash, dir);
+    const digest = hash.digest("hex");
+    chartDirHashes.set(dir, { stamp, hash: digest });
+    return digest;
 }
 
 /** Helm's error in one line: its schema errors joined, the "Error: " prefix dropped. */

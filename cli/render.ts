@@ -134,6 +134,16 @@ function checkedKey(repoDir: string, c: ClusterComponent, schemaDir: string, con
     return hash.digest("hex");
 }
 
+/** A rendered chart's check key: its render key, the schemas and the checks' version. */
+function schemaKey(renderKey: string, schemaDir: string): string {
+    const hash = createHash("sha256").update(renderKey);
+    for (const f of readdirSync(schemaDir).sort()) {
+        const s = statSync(path.join(schemaDir, f));
+        hash.update(`${f}:${s.size}:${s.mtimeMs}\0`);
+    }
+    return hash.update(String(checksVersion)).digest("hex");
+}
+
 /** Bump when the validation or the checks change. */
 const checksVersion = 2;
 
@@ -260,7 +270,7 @@ function renderChart(repoDir: string, c: ClusterComponent, config: ClusterConfig
             values: c.source.helmValues ?? {}, kubeVersion: release?.kubernetes ?? "1.31",
             apiVersions: apiVersions(stackKinds(config)), chartDirs: chartDirs(repoDir, opts),
         }, helm);
-        return { ...base, objects: applyOrder(r.objects), chart: { ...chart, rendered: true }, notes: r.notes };
+        return { ...base, objects: applyOrder(r.objects), chart: { ...chart, rendered: true, renderKey: r.key }, notes: r.notes };
     } catch (e) {
         if (!(e instanceof ChartMissing)) throw e;
         if (e.others.length > 0) {
@@ -351,6 +361,15 @@ export function renderStack(repoDir: string, config: ClusterConfig, opts: Render
             }
             const before = problems.length;
             const rc = renderComponent(repoDir, c, config, opts);
+            // A chart's objects are checked once per render (its key covers chart, values, Helm and sources): a fleet's
+            // stacks with the same values reuse the result instead of validating the same CRDs again.
+            const helmKey = rc.chart?.renderKey ? schemaKey(rc.chart.renderKey, schemaDir) : undefined;
+            const helmChecked = helmKey ? readCache<string[]>(repoDir, "checked-helm", helmKey) : undefined;
+            if (helmChecked) {
+                problems.push(...helmChecked);
+                rendered.push(rc);
+                continue;
+            }
             for (const { object, file } of rc.objects) {
                 if (object.kind === "Subscription" && object.apiVersion.startsWith("operators.coreos.com/")) {
                     const spec = (object.spec ?? {}) as { name?: string; channel?: string };
@@ -363,6 +382,7 @@ export function renderStack(repoDir: string, config: ClusterConfig, opts: Render
             }
             rendered.push(rc);
             if (key) writeCache(repoDir, "checked", key, { rc, problems: problems.slice(before) });
+            if (helmKey) writeCache(repoDir, "checked-helm", helmKey, problems.slice(before));
         } catch (e) {
             if (e instanceof ConfigProblems) problems.push(...e.lines);
             else throw e;

@@ -17,7 +17,7 @@ export interface RenderedComponent {
     /** The Application's destination namespace: where a namespaced object without one lands. */
     readonly namespace?: string;
     readonly objects: readonly { readonly object: ContentObject; readonly file: string }[];
-    readonly chart?: { readonly name: string; readonly version: string; readonly repository: string; readonly values: unknown; readonly file: string; readonly rendered?: boolean };
+    readonly chart?: { readonly name: string; readonly version: string; readonly repository: string; readonly values: unknown; readonly file: string; readonly rendered?: boolean; readonly renderKey?: string };
     /** One line each: why a chart was not rendered, a dependency left out of the render. */
     readonly notes?: readonly string[];
 }

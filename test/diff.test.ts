@@ -1,10 +1,11 @@
 import { JSDOM } from "jsdom";
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
-import { planDiff, readSnapshot } from "../cli/diff";
+import { planDiff, readSnapshot, unchangedStacks } from "../cli/diff";
 import { planAndRead } from "../cli/planRead";
 import { quoted, readmeSample, samplePrComment } from "../cli/docs";
 import { renderSvg } from "../cli/plan";
@@ -126,8 +127,38 @@ describe("plan:diff", () => {
         const markdown = await planDiff(root, "HEAD", "ai-pod-3");
         assert.match(markdown, /^<!-- saif-platform:plan-diff -->/);
         assert.match(markdown, /## Stack `ai-pod-3`/);
-        // The working tree may differ from HEAD while developing; in CI (a clean clone) it is the same.
-        if (process.env.CI) assert.match(markdown, /No changes: 16 components/);
+        // The working tree may differ from HEAD while developing; in CI (a clean clone) it is the same, and an unchanged
+        // stack is not planned again.
+        if (process.env.CI) assert.match(markdown, /No changes: its stack file and everything it is planned from are as at the base/);
+        else assert.match(markdown, /No changes|\*\*\d+ added/);
+    });
+
+    it("plans only the stacks whose own file changed when nothing else did", () => {
+        const repo = mkdtempSync(path.join(tmpdir(), "unchanged-"));
+        const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: repo, encoding: "utf8" }).trim();
+        try {
+            git("init", "--quiet");
+            for (const f of ["Pulumi.yaml", "Pulumi.a.yaml", "Pulumi.b.yaml", "Pulumi.c.yaml", "README.md"]) writeFileSync(path.join(repo, f), "x: 1\n");
+            mkdirSync(path.join(repo, "apps"));
+            writeFileSync(path.join(repo, "apps/v.yaml"), "x: 1\n");
+            git("add", "-A");
+            git("commit", "--quiet", "-m", "base");
+            const base = git("rev-parse", "HEAD");
+            assert.deepEqual([...unchangedStacks(repo, base, ["a", "b", "c"])], ["a", "b", "c"]);
+            writeFileSync(path.join(repo, "Pulumi.b.yaml"), "x: 2\n");
+            writeFileSync(path.join(repo, "README.md"), "docs\n");
+            assert.deepEqual([...unchangedStacks(repo, base, ["a", "b", "c"])], ["a", "c"]);
+            // A new stack file (untracked) is planned; so is everything once anything else changes.
+            writeFileSync(path.join(repo, "Pulumi.d.yaml"), "x: 1\n");
+            assert.deepEqual([...unchangedStacks(repo, base, ["a", "b", "c", "d"])], ["a", "c"]);
+            writeFileSync(path.join(repo, "apps/v.yaml"), "x: 2\n");
+            assert.deepEqual([...unchangedStacks(repo, base, ["a", "b", "c", "d"])], []);
+            writeFileSync(path.join(repo, "apps/v.yaml"), "x: 1\n");
+            writeFileSync(path.join(repo, "Pulumi.yaml"), "x: 2\n");
+            assert.deepEqual([...unchangedStacks(repo, base, ["a", "b", "c", "d"])], []);
+        } finally {
+            rmSync(repo, { recursive: true, force: true });
+        }
     });
 });
 
