@@ -455,6 +455,8 @@ export function contentProblems(repoDir: string, config: ClusterConfig, rendered
         for (const { object } of rc.objects) if (object.kind === "Namespace" && !namespaces.has(object.metadata.name)) namespaces.set(object.metadata.name, rc.name);
     }
     const crds = new Map<string, string>();
+    // The Day 1 Cilium's own kind (cilium-config's precondition).
+    crds.set("cilium.io/CiliumConfig", "cluster");
     for (const c of config.components) for (const k of c.provides ?? []) crds.set(k, c.name);
     const secrets = new Map<string, string>();
     for (const s of config.secrets) secrets.set(`${s.namespace}/${s.name}`, config.secretDelivery.directSecrets ? "bootstrap" : s.sealedBy);

@@ -46,6 +46,7 @@ export const kinds: readonly KindInfo[] = [
     ["apps.nvidia.com", "NIMService", "nimservices", true], ["apps.nvidia.com", "NIMCache", "nimcaches", true],
     ["lvm.topolvm.io", "LVMCluster", "lvmclusters", true],
     ["cilium.io", "TracingPolicy", "tracingpolicies", false],
+    ["cilium.io", "CiliumConfig", "ciliumconfigs", true],
     ["clickhouse.altinity.com", "ClickHouseInstallation", "clickhouseinstallations", true],
     ["cert-manager.io", "Certificate", "certificates", true], ["cert-manager.io", "Issuer", "issuers", true],
 ].map(([group, kind, resource, namespaced]) => ({ group, kind, resource, namespaced } as KindInfo));

@@ -256,7 +256,8 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
             "clickhouse.altinity.com_clickhouseinstallations.yaml.gz", "config.openshift.io_imagedigestmirrorsets.yaml.gz",
             "config.openshift.io_imagetagmirrorsets.yaml.gz", "lvm.topolvm.io_lvmclusters.yaml.gz", "nfd.openshift.io_nodefeaturediscoveries.yaml.gz",
             "nvidia.com_clusterpolicies.yaml.gz", "operators.coreos.com_catalogsources.yaml.gz", "operators.coreos.com_operatorgroups.yaml.gz",
-            "operators.coreos.com_subscriptions.yaml.gz", "security.openshift.io_securitycontextconstraints.yaml.gz", "sealedsecret-crd.yaml"]) {
+            "operators.coreos.com_subscriptions.yaml.gz", "security.openshift.io_securitycontextconstraints.yaml.gz", "sealedsecret-crd.yaml",
+            "cilium.io_ciliumconfigs.yaml"]) {
             const raw = readFileSync(path.join(dir, file));
             for (const doc of parseAllDocuments((file.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8"))) {
                 const crd = doc.toJS() as { spec?: { group: string; scope: string; names: { kind: string; plural: string } } };
@@ -335,7 +336,7 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
         assert.deepEqual(extraControllerRules(componentWrites(base), managed), [
             rule("admissionregistration.k8s.io", "validatingwebhookconfigurations"), rule("apiextensions.k8s.io", "customresourcedefinitions"),
             rule("apps.nvidia.com", "nimcaches", "nimservices"), rule("bitnami.com", "sealedsecrets"), rule("cert-manager.io", "certificates", "issuers"),
-            rule("cilium.io", "tracingpolicies"), rule("clickhouse.altinity.com", "clickhouseinstallations"), rule("lvm.topolvm.io", "lvmclusters"),
+            rule("cilium.io", "ciliumconfigs", "tracingpolicies"), rule("clickhouse.altinity.com", "clickhouseinstallations"), rule("lvm.topolvm.io", "lvmclusters"),
             rule("nfd.openshift.io", "nodefeaturediscoveries"), rule("nvidia.com", "clusterpolicies"), rule("security.openshift.io", "securitycontextconstraints"),
         ]);
         // A Deployment outside every managed namespace needs its own rule; inside one it needs none.

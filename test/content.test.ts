@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { contentProblems, kustomizeAvailable, renderStack } from "../cli/render";
 import { schemaErrors } from "../cli/validate";
 import { applyOrder, checkNeeds, ContentObject, needsOf } from "../lib/content";
@@ -81,6 +83,26 @@ describe("the platform's content in apps/, rendered and checked offline", functi
         // Without a mirror, the sets stay empty (a connected cluster pulls directly).
         const plain = renderStack(root, parseClusterConfig(stackRaw("ai-pod-1"))).find((r) => r.name === "platform-idms")!;
         assert.deepEqual((plain.objects[0].object.spec as { imageDigestMirrors: unknown[] }).imageDigestMirrors, []);
+    });
+
+    it("sets Hubble's export where cilium-agent reads it: a partial CiliumConfig, server-side applied, never pruned or deleted", () => {
+        const config = parseClusterConfig(stackRaw("ai-pod-1"));
+        const [cc] = renderStack(root, config).find((r) => r.name === "cilium-config")!.objects.map(({ object }) => object);
+        assert.equal(`${cc.apiVersion} ${cc.kind} ${cc.metadata.namespace}/${cc.metadata.name}`, "cilium.io/v1alpha1 CiliumConfig cilium/ciliumconfig");
+        assert.deepEqual(cc.metadata.annotations?.["argocd.argoproj.io/sync-options"]?.split(",").sort(), ["Delete=false", "Prune=false", "ServerSideApply=true"]);
+        const statics = (cc.spec as { hubble: { export: { static: { enabled: boolean; filePath: string; allowList: string[] } } } }).hubble.export.static;
+        assert.equal(statics.enabled, true);
+        // The file vector-exporter reads, from the host path it mounts.
+        const vector = parseYaml(readFileSync(path.join(root, "apps/vector-exporter/values.yaml"), "utf8")) as { vector: { customConfig: { sources: { hubble: { include: string[] } } }; extraVolumes: { hostPath: { path: string } }[] } };
+        assert.deepEqual(vector.vector.customConfig.sources.hubble.include, [statics.filePath]);
+        assert.ok(statics.filePath.startsWith(`${vector.vector.extraVolumes[0].hostPath.path}/`));
+        // One FlowFilter each, compact (the agent splits the list on white space), with flow.proto's field names only.
+        for (const f of statics.allowList) {
+            assert.ok(!/\s/.test(f), f);
+            const filter = JSON.parse(f) as Record<string, unknown>;
+            assert.deepEqual(Object.keys(filter), ["event_type"]);
+            assert.deepEqual(filter.event_type, [{ type: 1 }, { type: 4 }, { type: 7 }]);
+        }
     });
 
     it("orders each component's objects as Argo CD applies them: phase, sync wave, kind", () => {
