@@ -86,15 +86,18 @@ export function splunkReporterPatches(cluster: string, s: SplunkConfig): SitePat
 }
 
 /**
- * The Intersight collector's metrics carry the cluster's name as the resource attribute k8s.cluster.name (the
- * OpenTelemetry semantic convention), set by a resource processor in its pipeline (opentelemetry-collector chart
- * 0.170.0: `config` is merged over the chart's default config, and a pipeline's processors list replaces the default).
+ * The Intersight collector's site values: its metrics carry the cluster's name as the resource attribute
+ * k8s.cluster.name (the OpenTelemetry semantic convention), set by a resource processor in its pipeline
+ * (opentelemetry-collector chart 0.170.0: `config` is merged over the chart's default config, and a pipeline's
+ * processors list replaces the default), and go to the site's Splunk HEC and metrics index (the contrib collector's
+ * splunk_hec exporter: `endpoint`, `index`).
  */
-export function intersightOtelValues(cluster: string): Record<string, unknown> {
+export function intersightOtelValues(cluster: string, s?: SplunkConfig): Record<string, unknown> {
     return {
         "opentelemetry-collector": {
             config: {
                 processors: { "resource/cluster": { attributes: [{ key: "k8s.cluster.name", value: cluster, action: "upsert" }] } },
+                ...(s ? { exporters: { "splunk_hec/platform": { endpoint: s.endpoint, index: s.metricsIndex } } } : {}),
                 service: { pipelines: { metrics: { processors: ["memory_limiter", "resource/cluster", "batch"] } } },
             },
         },

@@ -284,7 +284,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         // operator.admissionController); without cert-manager on this stack it is off.
         const defaults = c.name === "nim-operator" && !certManagerOn ? { "k8s-nim-operator": { operator: { admissionController: { enabled: false } } } }
             : c.name === "splunk-otel" && splunk ? splunkOtelValues(parsed.cluster ?? "", splunk)
-            : c.name === "intersight-otel" ? intersightOtelValues(parsed.cluster ?? "")
+            : c.name === "intersight-otel" ? intersightOtelValues(parsed.cluster ?? "", splunk)
             : undefined;
         const withDefaults = defaults ? { ...o, helm: { values: deepMerge(defaults, o?.helm?.values ?? {}) as Record<string, unknown> } } : o;
         const keyBase = keyPath(full("components"), [c.name]);
@@ -507,9 +507,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             problems.push(`${key}.cacheSize: ${serving.cacheSize} is below the published size of one ${model} profile (${published} GB); give it at least ${Math.ceil(published * 1.25)}Gi`);
         }
     }
-    const splunkUsers = ["splunk-otel", "splunk-reporter"].filter((n) => enabledNames.has(n));
+    const splunkUsers = ["splunk-otel", "splunk-reporter", "intersight-otel"].filter((n) => enabledNames.has(n));
     if (splunkUsers.length > 0 && !parsed.splunk?.endpoint && (written.get("splunk") as { endpoint?: unknown } | undefined)?.endpoint === undefined) {
-        problems.push(`${full("splunk")}.endpoint: is required while ${splunkUsers.map((u) => JSON.stringify(u)).join(" and ")} ${splunkUsers.length > 1 ? "are" : "is"} on; ` +
+        problems.push(`${full("splunk")}.endpoint: is required while ${splunkUsers.map((u) => JSON.stringify(u)).join(", ")} ${splunkUsers.length > 1 ? "are" : "is"} on; ` +
             "set the site's HEC URL, e.g. https://hec.splunk.example.internal:8088/services/collector, or turn them off");
     }
     if (parsed.lvms?.nodeSelector && Object.keys(parsed.lvms.nodeSelector).length === 0) {

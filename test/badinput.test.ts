@@ -92,8 +92,8 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
         [`${P}:components.nim-llm.healthTimeoutSeconds: 5 is below the minimum of 30`]],
     // 4. the offline plan reports what pulumi up would
     ["GitHub delivery without githubToken", () => raw({ gitops: { repoUrl: "https://github.com/x/y.git", github: { owner: "x", repository: "y" } }, secretDelivery: { githubEnvironment: true },
-        ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' },
-    ["ngcApiKey", "splunkHecToken", "timescapePushApiPassword", "intersightApiKey", "registryPullSecret"]),
+        ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", intersightKeyId: "k", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' },
+    ["ngcApiKey", "splunkHecToken", "timescapePushApiPassword", "intersightApiKey", "intersightKeyId", "registryPullSecret"]),
         [`${P}:githubToken: commitSealed and githubEnvironment write to GitHub; run: pulumi config set --secret githubToken <token>`]],
     ["keySource config without the key", () => raw({ sealedSecrets: { keySource: "config" } }),
         [`${P}:sealingKey: is not set, but sealedSecrets.keySource is "config"; run: pulumi config set --secret sealingKey "$(cat <pem file>)", or use keySource: stack with the fleet stack`,

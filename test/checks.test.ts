@@ -226,7 +226,7 @@ describe("the namespace registry (pure): who creates, who patches, labels and pr
             row("sealed-secrets", "patch", managed("openshift-gitops"), true, ["sealed secrets key"]),
             row("splunk-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: splunkHecToken"]),
             row("hubble-timescape", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: timescapePushApiPassword"]),
-            row("intersight-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: intersightApiKey"]),
+            row("intersight-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: intersightApiKey", "secrets: intersightKeyId", "secrets: splunkHecTokenIntersight"]),
             row("cert-manager", "create", {}, false, ["cert-manager"]),
             row("openshift-gitops", "patch", {}, false, ["certificates: argocd-server", "secrets: registryPullSecret"]),
             row("nim", "patch", managed("openshift-gitops"), false, ["secrets: ngcApiKey", "secrets: ngcPullSecret"]),
@@ -359,7 +359,7 @@ describe("the controller's rights (pure): kinds, the operator's roles, and the C
             "sealed-secrets-controller Namespace -", "sealed-secrets-controller ServiceAccount sealed-secrets", "sealed-secrets-controller Deployment sealed-secrets",
             "sealed-secrets-controller Service sealed-secrets", "sealed-secrets-controller Role sealed-secrets", "sealed-secrets-controller RoleBinding sealed-secrets",
             "sealed-secrets-controller ClusterRole -", "sealed-secrets-controller ClusterRoleBinding -", "sealed-secrets-controller CustomResourceDefinition -",
-            "sealed-secrets SealedSecret splunk-otel", "sealed-secrets SealedSecret hubble-timescape", "sealed-secrets SealedSecret intersight-otel",
+            "sealed-secrets SealedSecret splunk-otel", "sealed-secrets SealedSecret hubble-timescape", "sealed-secrets SealedSecret intersight-otel", "sealed-secrets SealedSecret intersight-otel", "sealed-secrets SealedSecret intersight-otel",
             "sealed-secrets-gpu Namespace -", "sealed-secrets-gpu SealedSecret nim", "sealed-secrets-gpu SealedSecret nim",
         ]);
         const noNamespace = { ...base, components: base.components.map((c) => (c.name === "nim-llm" ? { ...c, namespace: undefined } : c)) };

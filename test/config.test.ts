@@ -134,6 +134,7 @@ describe("stack config (pure)", () => {
                 'saif-platform:splunkHecToken: is not set, but "splunk-otel" and "splunk-reporter" need it; run: pulumi config set --secret splunkHecToken <value>, or turn "splunk-otel" off',
                 'saif-platform:timescapePushApiPassword: is not set, but "hubble-timescape" and "vector-exporter" need it; run: pulumi config set --secret timescapePushApiPassword <value>, or turn "hubble-timescape" off',
                 'saif-platform:intersightApiKey: is not set, but "intersight-otel" needs it; run: pulumi config set --secret intersightApiKey <value>, or turn "intersight-otel" off',
+                'saif-platform:intersightKeyId: is not set, but "intersight-otel" needs it; run: pulumi config set --secret intersightKeyId <value>, or turn "intersight-otel" off',
                 'saif-platform:ngcApiKey: is not set, but "nim-cache" and "nim-llm" need it; run: pulumi config set --secret ngcApiKey <value>, or turn "nim-cache" off']],
         ["GitHub delivery without a token", { gitops: { repoUrl: "https://github.com/x/y.git", github: { owner: "x", repository: "y" } }, secretDelivery: { githubEnvironment: true } },
             ["saif-platform:githubToken: commitSealed and githubEnvironment write to GitHub; run: pulumi config set --secret githubToken <token>"],
@@ -376,7 +377,7 @@ describe("stack config: what each key resolves to (pure)", () => {
             storageClass: "lvms-vg1", storageClassExists: false, cacheSize: "50Gi", gpus: 1, pullSecret: "ngc-secret" });
         assert.deepEqual(gpuDriver, { precompiled: false, repository: "registry.redhat.io/nvidia", image: "gpu-driver-rhel9", version: "580" });
         assert.deepEqual(secrets.map((s) => `${s.key} ${s.namespace}`), ["registryPullSecret openshift-gitops", "splunkHecToken splunk-otel",
-            "timescapePushApiPassword hubble-timescape", "intersightApiKey intersight-otel", "ngcApiKey nim", "ngcApiKey nim"]);
+            "timescapePushApiPassword hubble-timescape", "intersightApiKey intersight-otel", "intersightKeyId intersight-otel", "splunkHecToken intersight-otel", "ngcApiKey nim", "ngcApiKey nim"]);
         for (const c of components) {
             const fromCatalog = catalog.find((x) => x.name === c.name)!;
             assert.deepEqual(c.source.targetRevision, "main", c.name);
@@ -395,6 +396,7 @@ describe("stack config: what each key resolves to (pure)", () => {
                 ["splunk-otel", { "splunk-otel-collector": { clusterName: "lab", splunkPlatform: { endpoint: "https://hec.splunk.lab.internal:8088/services/collector", metricsIndex: "saif_metrics" } } }],
                 ["intersight-otel", { "opentelemetry-collector": { config: {
                     processors: { "resource/cluster": { attributes: [{ key: "k8s.cluster.name", value: "lab", action: "upsert" }] } },
+                    exporters: { "splunk_hec/platform": { endpoint: "https://hec.splunk.lab.internal:8088/services/collector", index: "saif_metrics" } },
                     service: { pipelines: { metrics: { processors: ["memory_limiter", "resource/cluster", "batch"] } } } } } }]]);
         assert.ok(Object.isFrozen(components[0].source) && Object.isFrozen(serving));
     });

@@ -40,12 +40,12 @@ describe("certificates and secret injection under mocks", () => {
         const rec = await runStack("ai-pod-2", {
             gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },
             secretDelivery: { githubEnvironment: true, directSecrets: true },
-        }, { githubToken: "t", ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' });
+        }, { githubToken: "t", ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", intersightKeyId: "k", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' });
         assert.equal(rec.error, undefined);
         const env = plain(find(rec, "github:index/repositoryEnvironment:RepositoryEnvironment")[0]);
         assert.equal(env.environment, "cluster-ai-pod-2");
         const names = find(rec, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((r) => plain(r).secretName).sort();
-        assert.deepEqual(names, ["INTERSIGHT_API_KEY", "NGC_API_KEY", "REGISTRY_PULL_SECRET", "SPLUNK_HEC_TOKEN", "TIMESCAPE_PUSH_API_PASSWORD"]);
+        assert.deepEqual(names, ["INTERSIGHT_API_KEY", "INTERSIGHT_KEY_ID", "NGC_API_KEY", "REGISTRY_PULL_SECRET", "SPLUNK_HEC_TOKEN", "TIMESCAPE_PUSH_API_PASSWORD"]);
         const ngc = find(rec, "kubernetes:core/v1:Secret", "platform-secrets-ngcApiKey")[0];
         assert.equal(plain(ngc).metadata.namespace, "nim");
         assert.equal(plain(ngc).stringData, "[secret]");

@@ -8,7 +8,7 @@ import { stackRaw } from "./helpers";
 import { makeKeyPair } from "./keys";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
-const tokens = { githubToken: "t", ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' };
+const tokens = { githubToken: "t", ngcApiKey: "a", splunkHecToken: "c", timescapePushApiPassword: "d", intersightApiKey: "e", intersightKeyId: "k", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}' };
 // A real fleet key pair, so that commitSealed can seal (the mock fleet stack hands it out).
 const pair = makeKeyPair();
 const withKey = { ...tokens, sealingKey: pair.privateKeyPem, sealingCert: pair.certPem };

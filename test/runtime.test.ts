@@ -33,7 +33,7 @@ describe("errors raised while the program runs", () => {
         const rec = await runStack("ai-pod-1", {
             gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },
             secretDelivery: { commitSealed: true },
-        }, { githubToken: "t", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}', splunkHecToken: "a", timescapePushApiPassword: "b", intersightApiKey: "c", ngcApiKey: "d" });
+        }, { githubToken: "t", registryPullSecret: '{"auths":{"mirror.lab":{"auth":"dXNlcjpwYXNz"}}}', splunkHecToken: "a", timescapePushApiPassword: "b", intersightApiKey: "c", intersightKeyId: "k", ngcApiKey: "d" });
         assert.match(rec.error ?? "", /cannot seal \w+ with the fleet certificate: .*no start line/);
         assert.ok(!/\n\s+at /.test(rec.error ?? ""), "no stack trace");
     });

@@ -138,6 +138,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
         "saif-platform:splunkHecToken": "SENTINEL-SPLUNK-0001",
         "saif-platform:timescapePushApiPassword": "SENTINEL-TIMESCAPE-0002",
         "saif-platform:intersightApiKey": "SENTINEL-INTERSIGHT-0003",
+        "saif-platform:intersightKeyId": "SENTINEL-INTERSIGHT-ID-0006",
         "saif-platform:ngcApiKey": "SENTINEL-NGC-0004",
         
     };
@@ -152,7 +153,7 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
     it("writes one SealedSecret per secret ai-pod-1 needs, that opens to the given value, and is stable", () => {
         const flags = { stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(dir, "values.yaml"), cert: path.join(dir, "cert.pem"), out: path.join(dir, "out") };
         const first = sealStack(root, flags);
-        assert.equal(first.files.length, 6);
+        assert.equal(first.files.length, 8);
         assert.ok(first.deterministic);
         for (const f of first.files) {
             const obj = parseYaml(readFileSync(path.join(dir, "out", f.path), "utf8"));

@@ -219,7 +219,7 @@ export const catalog: readonly CatalogComponent[] = [
     },
     {
         name: "intersight-otel", tier: 4, declaredWave: 1, namespace: "intersight-otel", path: "apps/intersight-otel",
-        deploys: "Intersight metrics OTEL Collector (Helm)", dependsOn: ["sealed-secrets"], gpuOnly: false,
+        deploys: "Intersight metrics (intersight-otel polling Intersight's API) through an OTel Collector to Splunk", dependsOn: ["sealed-secrets"], gpuOnly: false,
         ready: "collector Deployment available", healthTimeoutSeconds: 10 * min, estimateSeconds: 90,
         holdsData: false, syncOptions: [ns],
         writes: ["Namespace", "ServiceAccount", "apps/Deployment", "ConfigMap", "Service", "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding"],

@@ -47,9 +47,22 @@ export const platformSecrets: readonly PlatformSecret[] = [
         namespace: "hubble-timescape", name: "timescape-push-api-credentials", dataKey: "password", type: "Opaque",
     },
     {
-        key: "intersightApiKey", description: "Intersight API key of the Intersight OTel collector",
+        // Intersight's API signs each request with an API key: its ID and its PEM private key (cgascoig/intersight-otel
+        // README "Configuration": key_id, key_file; intersight_api/src/simplesigner.rs).
+        key: "intersightApiKey", description: "Intersight API key's PEM private key (intersight-otel's poller)",
         neededBy: ["intersight-otel"], sealedBy: "sealed-secrets", app: "intersight-otel", namespace: "intersight-otel",
-        name: "intersight-api-key", dataKey: "api-key", type: "Opaque",
+        name: "intersight-api-key", dataKey: "intersight-key", type: "Opaque",
+    },
+    {
+        key: "intersightKeyId", description: "Intersight API key's ID (intersight-otel's poller)",
+        neededBy: ["intersight-otel"], sealedBy: "sealed-secrets", app: "intersight-otel", namespace: "intersight-otel",
+        name: "intersight-api-key-id", dataKey: "intersight-key-id", type: "Opaque",
+    },
+    {
+        // The Intersight collector exports to the platform's Splunk too: the same HEC token, in its own namespace.
+        key: "splunkHecToken", id: "splunkHecTokenIntersight", description: "Splunk HEC token of the Intersight collector",
+        neededBy: ["intersight-otel"], sealedBy: "sealed-secrets", app: "intersight-otel", namespace: "intersight-otel",
+        name: "splunk-access-token", dataKey: "splunk_platform_hec_token", type: "Opaque",
     },
     {
         key: "ngcApiKey", description: "NVIDIA NGC API key for NIM model downloads (GPU clusters)",
