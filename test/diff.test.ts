@@ -122,6 +122,35 @@ describe("plan:diff", () => {
         assert.ok(!diffReport("ai-pod-1", base, gpus).includes("### Model cache"), "more GPUs keep the cache");
     });
 
+    it("shows a Helm values edit as the diff of the objects the chart renders (every chart rendered from ../shared/refs/charts)", async function () {
+        this.timeout(120_000);
+        const charts = path.resolve(root, "../shared/refs/charts");
+        const before = process.env.SAIF_CHARTS;
+        process.env.SAIF_CHARTS = charts;
+        try {
+            const fixture = (edit: Record<string, unknown>, name: string) => {
+                const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, unknown> };
+                Object.assign(doc.config, edit);
+                const file = path.join(tmp, name);
+                writeFileSync(file, stringify(doc));
+                return file;
+            };
+            const components = (doc: Record<string, unknown>) => ({ "saif-platform:components": { ...(parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, Record<string, unknown>> }).config["saif-platform:components"], ...doc } });
+            const base = await planAndRead(root, "ai-pod-1", path.join(tmp, "h0"), fixture({}, "h0.yaml"));
+            const edited = await planAndRead(root, "ai-pod-1", path.join(tmp, "h1"),
+                fixture(components({ "vector-exporter": { helm: { values: { vector: { customConfig: { sinks: { timescape: { batch: { max_events: 500 } } } } } } } } }), "h1.yaml"));
+            const report = diffReport("ai-pod-1", base, edited);
+            assert.match(report, /### Rendered objects \(what Argo CD applies\)/);
+            // The chart's ConfigMap carries the config; the DaemonSet's checksum of it (vector templates/daemonset.yaml) changes too.
+            assert.match(report, /`vector-exporter`: `DaemonSet\/hubble-timescape\/vector-exporter`[\s\S]*checksum\/config/);
+            assert.match(report, /`vector-exporter`: `ConfigMap\/hubble-timescape\/vector-exporter`[\s\S]*\+\s+max_events: 500/);
+            assert.ok(!report.includes("chart and values"), "the chart is rendered, not listed");
+        } finally {
+            if (before === undefined) delete process.env.SAIF_CHARTS;
+            else process.env.SAIF_CHARTS = before;
+        }
+    });
+
     it("renders the working tree against a git ref through a clean worktree", async function () {
         this.timeout(120_000);
         const markdown = await planDiff(root, "HEAD", "ai-pod-3");
