@@ -47,15 +47,19 @@ export function gateAnnotation(source: GatedSource): string {
 
 /** One component's Argo CD Application. Its name is the component's: a config edit never renames it. */
 export function renderApplication(c: ClusterComponent, config: ClusterConfig): KubeObject {
-    const source: Record<string, unknown> & GatedSource = {
-        repoURL: config.gitops.repoUrl,
-        targetRevision: c.source.targetRevision,
-        path: c.source.path,
-        ...(c.source.kustomizePatches ? { kustomize: { patches: c.source.kustomizePatches } } : {}),
-        ...(c.source.helmValues ? { helm: { valuesObject: c.source.helmValues } } : {}),
-        // The sealed files sit one folder per consumer: read them all (a directory source does not recurse by default).
-        ...(c.content === "directory" ? { directory: { recurse: true } } : {}),
-    };
+    const chart = c.source.chart;
+    const source: Record<string, unknown> & GatedSource = chart
+        // The chart from the site's mirror (lib/chartSource.ts): the release keeps the component's name.
+        ? { repoURL: chart.repoURL, chart: chart.name, targetRevision: chart.version, helm: { releaseName: c.name, valuesObject: chart.values } }
+        : {
+            repoURL: config.gitops.repoUrl,
+            targetRevision: c.source.targetRevision,
+            path: c.source.path,
+            ...(c.source.kustomizePatches ? { kustomize: { patches: c.source.kustomizePatches } } : {}),
+            ...(c.source.helmValues ? { helm: { valuesObject: c.source.helmValues } } : {}),
+            // The sealed files sit one folder per consumer: read them all (a directory source does not recurse by default).
+            ...(c.content === "directory" ? { directory: { recurse: true } } : {}),
+        };
     const fin = finalizers(c.finalizer);
     return {
         apiVersion: "argoproj.io/v1alpha1",
@@ -117,7 +121,8 @@ export function renderAppProject(config: ClusterConfig, namespaces: readonly str
         metadata: { name: platformProject, namespace: config.argocd.namespace, labels: ownedLabels(config) },
         spec: {
             description: `AI pod platform components of ${config.cluster}`,
-            sourceRepos: [config.gitops.repoUrl],
+            // And the site's chart mirror, when the Helm components take their charts from it.
+            sourceRepos: [config.gitops.repoUrl, ...(config.chartMirror ? [config.chartMirror.repoURL] : [])],
             destinations: [...new Set(namespaces)].sort().map((namespace) => ({ server: inCluster, namespace })),
             clusterResourceWhitelist: kinds,
         },

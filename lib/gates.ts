@@ -19,7 +19,9 @@ import { createHash } from "node:crypto";
 export interface GatedSource {
     readonly repoURL: string;
     readonly targetRevision: string;
-    readonly path: string;
+    /** A folder of a Git repository; or, for a chart from a Helm repository, `chart`. */
+    readonly path?: string;
+    readonly chart?: string;
     readonly helm?: unknown;
     readonly kustomize?: unknown;
     readonly directory?: unknown;
@@ -64,14 +66,16 @@ export function gateValueProblem(value: string): string | undefined {
 
 /** The waitFor expressions of an Application: its comparison is of this source, then Synced and Healthy. */
 export function applicationGate(source: GatedSource): string[] {
-    for (const v of [source.repoURL, source.targetRevision, source.path]) {
+    // A Git folder is named by its path, a Helm repository's chart by its name (ApplicationSource `path` / `chart`).
+    const [field, value] = source.chart !== undefined ? ["chart", source.chart] : ["path", source.path ?? ""];
+    for (const v of [source.repoURL, source.targetRevision, value]) {
         const problem = gateValueProblem(v);
         if (problem) throw new Error(`cannot gate on ${JSON.stringify(v)}: ${problem}`);
     }
     return [
         `jsonpath={.status.sync.comparedTo.source.repoURL}=${source.repoURL}`,
         `jsonpath={.status.sync.comparedTo.source.targetRevision}=${source.targetRevision}`,
-        `jsonpath={.status.sync.comparedTo.source.path}=${source.path}`,
+        `jsonpath={.status.sync.comparedTo.source.${field}}=${value}`,
         `jsonpath={.status.sync.comparedTo.ignoreDifferences[0].name}=${sourceFingerprint(source)}`,
         ...(isCommit(source.targetRevision) ? [`jsonpath={.status.sync.revision}=${source.targetRevision}`] : []),
         "jsonpath={.status.sync.status}=Synced",

@@ -400,7 +400,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
     const mirror = parsed.mirror;
     // Judged on what was written: an empty registry is reported by its own check, not as missing.
     const rawMirror = written.get("mirror") as { registry?: unknown; gitopsCatalogImage?: unknown } | undefined;
-    if (mirror && rawMirror && (rawMirror.registry === undefined) !== (rawMirror.gitopsCatalogImage === undefined)) {
+    if (mirror && rawMirror && (rawMirror.registry !== undefined || rawMirror.gitopsCatalogImage !== undefined) && (rawMirror.registry === undefined) !== (rawMirror.gitopsCatalogImage === undefined)) {
         const missing = rawMirror.registry === undefined ? "registry" : "gitopsCatalogImage";
         problems.push(`${full("mirror")}.${missing}: is required with the other mirror setting; set both registry and gitopsCatalogImage, or neither`);
     }
@@ -544,6 +544,8 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
             chartRepository: argocd.chartRepository ?? "https://argoproj.github.io/argo-helm",
         },
         ...(mirror?.registry && mirror.gitopsCatalogImage ? { mirror: { registry: mirror.registry, gitopsCatalogImage: mirror.gitopsCatalogImage } } : {}),
+        // Argo CD names an OCI Helm repository without its scheme (argo-cd docs user-guide/helm.md, "Helm OCI").
+        ...(mirror?.chartRepository ? { chartMirror: { repoURL: mirror.chartRepository.replace(/^oci:\/\//, ""), oci: mirror.chartRepository.startsWith("oci://") } } : {}),
         sealedSecrets: {
             namespace: sealed.namespace ?? "sealed-secrets",
             keySource,

@@ -70,7 +70,12 @@ export const objectKeys = {
         chartRepository: z.url().optional(),
     }),
     // Both or neither: Pulumi.yaml gives object keys the default {} (a declared key without one is required).
-    mirror: z.strictObject({ registry: nonEmpty.optional(), gitopsCatalogImage: nonEmpty.optional() }),
+    mirror: z.strictObject({
+        registry: nonEmpty.optional(),
+        gitopsCatalogImage: nonEmpty.optional(),
+        // A Helm repository (https) or an OCI registry path (oci://host/path) holding the platform's charts.
+        chartRepository: z.string().regex(/^(https:\/\/|oci:\/\/)[^\s=]+$/, "chartrepo").optional(),
+    }),
     sealedSecrets: z.strictObject({
         namespace: dnsLabel.optional(),
         keySource: z.enum(["config", "stack"]).optional(),
@@ -201,6 +206,7 @@ function regexHint(name: string): string {
         case "quantity": return "is not a Kubernetes quantity, e.g. 50Gi";
         case "mirror": return "is not an s3://, https:// or http:// URL of the model repository";
         case "product": return "is not a GPU product as the NIM operator names it, e.g. h100; use lowercase letters, digits, \".\" and \"-\"";
+        case "chartrepo": return "is not a Helm repository (https://...) or an OCI registry path (oci://host/path)";
         case "index": return "is not a Splunk index name; use lowercase letters, digits, \"_\" and \"-\"";
         case "device": return "is not a device path; use a /dev/... path, e.g. /dev/disk/by-path/pci-0000:00:1f.2-ata-1";
         case "domain": return "is not a DNS name; use lowercase letters, digits, \".\" and \"-\", starting and ending with a letter or digit";

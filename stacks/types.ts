@@ -26,6 +26,11 @@ export interface ComponentSource {
     readonly path: string;
     readonly helmValues?: Readonly<Record<string, unknown>>;
     readonly kustomizePatches?: readonly KustomizePatch[];
+    /**
+     * With a chart mirror (mirror.chartRepository): the Application takes the pinned chart straight from the mirror,
+     * with the umbrella's values and the stack's, instead of building apps/<component> (lib/chartSource.ts).
+     */
+    readonly chart?: { readonly repoURL: string; readonly name: string; readonly version: string; readonly values: Readonly<Record<string, unknown>> };
 }
 
 /** A component as this cluster runs it: the catalog entry (or the user's extra component) with overrides applied. */
@@ -58,6 +63,8 @@ export interface ClusterConfig {
         readonly chartRepository: string;
     };
     readonly mirror?: { readonly registry: string; readonly gitopsCatalogImage: string };
+    /** The Helm charts' mirror: a Helm repository URL, or an OCI registry path as Argo CD takes it (no scheme). */
+    readonly chartMirror?: { readonly repoURL: string; readonly oci: boolean };
     /** The OpenShift minor release the cluster runs ("4.18"): index tags, LVMS channel, NFD operand, Kubernetes version. */
     readonly openshift: { readonly version: string };
     /** Where the Splunk components send to (required while one is on). */
