@@ -30,6 +30,13 @@ export interface LvmsConfig {
  * on (LVMCluster CRD, deviceSelector: "If not specified, all available disks are used"). `default: true` would make
  * lvms-vg1 the default StorageClass beside one the cluster may already have: off unless asked for.
  */
+/*
+ * The namespace stays openshift-storage on every release. From 4.20 the LVMS bundle suggests openshift-lvm-storage
+ * (openshift/lvm-operator commit ab05438260c4, "change default namespace"), but the operator runs in whichever
+ * namespace its Subscription is in (internal/cluster/namespace.go `GetOperatorNamespace` reads its own pod's) and only
+ * requires the LVMCluster beside it (api/v1alpha1/lvmcluster_webhook.go `ValidateCreate`); moving a running
+ * LVMCluster to a new namespace would recreate its volume group and the data on it.
+ */
 export function lvmsPatches(r: OpenShiftRelease, l: LvmsConfig): SitePatch[] {
     const deviceClass: unknown[] = [
         { op: "replace", path: "/spec/storage/deviceClasses/0/default", value: l.defaultStorageClass },
