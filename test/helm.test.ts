@@ -176,6 +176,25 @@ describe("the shipped stacks, every chart rendered (../shared/refs/charts)", fun
         assert.deepEqual(contentProblems(root, config, rendered), []);
     });
 
+    it("a YAML slip in a Helm component's values.yaml or Chart.yaml is one line naming the file, line and column", () => {
+        const repo = mkdtempSync(path.join(tmpdir(), "slip-"));
+        try {
+            mkdirSync(path.join(repo, "apps/demo"), { recursive: true });
+            writeFileSync(path.join(repo, "apps/demo/Chart.yaml"), stringify({ apiVersion: "v2", name: "saif-demo", version: "1.0.0", dependencies: [{ name: "vector", version: "0.56.0", repository: "https://helm.vector.dev" }] }));
+            writeFileSync(path.join(repo, "apps/demo/values.yaml"), "vector:\n  role: Agent\n   env: []\n");
+            const base = parseClusterConfig(stackRaw("ai-pod-3", { extraComponents: { demo: { tier: 4, path: "apps/demo", namespace: "demo", content: "helm" } } }));
+            const config = { ...base, components: base.components.filter((c) => c.name === "demo") };
+            const l = lines(() => renderStack(repo, config, { charts: [refCharts] }));
+            assert.equal(l.length, 1);
+            assert.match(l[0], /^apps\/demo\/values\.yaml:2:9: not valid YAML: Nested mappings/);
+            writeFileSync(path.join(repo, "apps/demo/values.yaml"), "vector: {}\n");
+            writeFileSync(path.join(repo, "apps/demo/Chart.yaml"), "apiVersion: v2\nname: [saif-demo\n");
+            assert.match(lines(() => renderStack(repo, config, { charts: [refCharts] }))[0], /^apps\/demo\/Chart\.yaml:\d+:\d+: not valid YAML: /);
+        } finally {
+            rmSync(repo, { recursive: true, force: true });
+        }
+    });
+
     it("a pin no chart directory holds, while another release is there, is one line saying which and how to get it", () => {
         const config = parseClusterConfig(stackRaw("ai-pod-3"));
         const dir = mkdtempSync(path.join(tmpdir(), "charts-"));
