@@ -9,20 +9,12 @@ import { sealCommand } from "../cli/seal";
 import { loadStack } from "../cli/stackFile";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig } from "../stacks/parse";
-import { fixtureStack, minimalRaw, root } from "./helpers";
+import { fixtureStack, minimalRaw, root, problemLines } from "./helpers";
 
 /** Every bad input a new user tried (issue 14), one per kind, each with the one line it must give. */
 const tmp = mkdtempSync(path.join(tmpdir(), "bad-"));
 
-function lines(run: () => unknown): string[] {
-    try {
-        run();
-    } catch (e) {
-        if (e instanceof ConfigProblems) return [...e.lines];
-        throw e;
-    }
-    return [];
-}
+const lines = problemLines;
 async function linesAsync(run: () => Promise<unknown>): Promise<string[]> {
     try {
         await run();

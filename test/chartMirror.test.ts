@@ -4,10 +4,9 @@ import * as path from "node:path";
 import { catalog } from "../components/catalog";
 import { mirroredChart } from "../lib/chartSource";
 import { applicationGate } from "../lib/gates";
-import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig } from "../stacks/parse";
 import { crdErrors } from "./crd";
-import { minimalRaw, root } from "./helpers";
+import { minimalRaw, problemLines, root } from "./helpers";
 import { applications, find, plain, runStack } from "./mocks";
 
 /** A disconnected site's chart mirror: the Helm components' Applications take their pinned charts from it. */
@@ -19,15 +18,7 @@ describe("chart mirror (mirror.chartRepository)", function () {
         assert.deepEqual(parseClusterConfig(minimalRaw({ mirror: { chartRepository: "oci://mirror.lab:5000/charts" } })).chartMirror, { repoURL: "mirror.lab:5000/charts", oci: true });
         assert.deepEqual(parseClusterConfig(minimalRaw({ mirror: { chartRepository: "https://charts.mirror.lab/saif" } })).chartMirror, { repoURL: "https://charts.mirror.lab/saif", oci: false });
         assert.equal(parseClusterConfig(minimalRaw()).chartMirror, undefined);
-        const lines = (edit: Record<string, unknown>) => {
-            try {
-                parseClusterConfig(minimalRaw(edit));
-            } catch (e) {
-                if (e instanceof ConfigProblems) return [...e.lines];
-                throw e;
-            }
-            return [];
-        };
+        const lines = (edit: Record<string, unknown>) => problemLines(() => parseClusterConfig(minimalRaw(edit)));
         assert.deepEqual(lines({ mirror: { chartRepository: "ftp://mirror/charts" } }),
             ['saif-platform:mirror.chartRepository: "ftp://mirror/charts" is not a Helm repository (https://...) or an OCI registry path (oci://host/path)']);
         assert.equal(lines({ mirror: { chartRepository: "https://m/c", registry: "m" } }).length, 1, "registry still needs its catalog image");

@@ -10,18 +10,10 @@ import { formatIssues, keyPath } from "../stacks/schema";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { expectedDependencies, minimalRaw, root, seedTable, stackRaw } from "./helpers";
+import { expectedDependencies, minimalRaw, root, seedTable, stackRaw, problemLines } from "./helpers";
 import { makeKeyPair } from "./keys";
 
-function problemsOf(raw: RawConfig): string[] {
-    try {
-        parseClusterConfig(raw);
-    } catch (e) {
-        if (e instanceof ConfigProblems) return [...e.lines];
-        throw e;
-    }
-    return [];
-}
+const problemsOf = (raw: RawConfig): string[] => problemLines(() => parseClusterConfig(raw));
 
 describe("stack config (pure)", () => {
     it("parses the three stack files", () => {

@@ -62,6 +62,14 @@ describe("the deployment graph as Mermaid", () => {
 
 describe("plan:diff", () => {
     let tmp: string;
+    /** ai-pod-1's fixture stack file with top-level keys replaced, written into tmp. */
+    const fixture = (edit: Record<string, unknown>, name: string) => {
+        const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, unknown> };
+        Object.assign(doc.config, edit);
+        const file = path.join(tmp, name);
+        writeFileSync(file, stringify(doc));
+        return file;
+    };
     before(() => {
         tmp = mkdtempSync(path.join(tmpdir(), "diff-"));
     });
@@ -96,13 +104,6 @@ describe("plan:diff", () => {
     it("says in words that a model change replaces the model cache, and nothing else does", async () => {
         const values = path.join(tmp, "values-model.yaml");
         writeFileSync(values, stringify({ "saif-platform:ngcApiKey": "SENTINEL-NGC-MODEL" }));
-        const fixture = (edit: Record<string, unknown>, name: string) => {
-            const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, unknown> };
-            Object.assign(doc.config, edit);
-            const file = path.join(tmp, name);
-            writeFileSync(file, stringify(doc));
-            return file;
-        };
         const snap = async (file: string, out: string) => planAndRead(root, "ai-pod-1", path.join(tmp, out), file, values);
         const base = await snap(fixture({}, "m0.yaml"), "m0");
         const newModel = await snap(fixture({ "saif-platform:serving": { gpuProduct: "h100", tag: "1.13.0" } }, "m1.yaml"), "m1");
@@ -128,13 +129,6 @@ describe("plan:diff", () => {
         const before = process.env.SAIF_CHARTS;
         process.env.SAIF_CHARTS = charts;
         try {
-            const fixture = (edit: Record<string, unknown>, name: string) => {
-                const doc = parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, unknown> };
-                Object.assign(doc.config, edit);
-                const file = path.join(tmp, name);
-                writeFileSync(file, stringify(doc));
-                return file;
-            };
             const components = (doc: Record<string, unknown>) => ({ "saif-platform:components": { ...(parseYaml(readFileSync(fixtureStack("ai-pod-1"), "utf8")) as { config: Record<string, Record<string, unknown>> }).config["saif-platform:components"], ...doc } });
             const base = await planAndRead(root, "ai-pod-1", path.join(tmp, "h0"), fixture({}, "h0.yaml"));
             const edited = await planAndRead(root, "ai-pod-1", path.join(tmp, "h1"),

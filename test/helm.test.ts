@@ -6,22 +6,13 @@ import { stringify } from "yaml";
 import { dependencyEnabled, dropNulls, findChart, helmBinary, helmVersion, oneLine, parseHelmOutput, readYamlFile, renderHelm, templateArgs } from "../cli/helm";
 import { contentProblems, renderNotes, renderStack } from "../cli/render";
 import { apiVersions, openshiftRelease, openshiftReleases } from "../lib/openshift";
-import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig } from "../stacks/parse";
-import { root, stackRaw } from "./helpers";
+import { problemLines, root, stackRaw } from "./helpers";
 
 /** The upstream chart sources CI and the tests render with (../shared/refs/charts, beside the clone). */
 const refCharts = path.resolve(root, "../shared/refs/charts");
 
-const lines = (f: () => unknown): string[] => {
-    try {
-        f();
-    } catch (e) {
-        if (e instanceof ConfigProblems) return [...e.lines];
-        throw e;
-    }
-    return [];
-};
+const lines = problemLines;
 
 describe("Helm, as Argo CD's repo-server runs it (pure parts)", () => {
     it("passes what argo-cd util/helm/cmd.go `template` passes, in its order", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { seedEdgeChanges } from "../components/catalog";
+import { ConfigProblems } from "../lib/problems";
 import { RawConfig } from "../stacks/parse";
 import { project, qualified } from "../stacks/types";
 
@@ -45,6 +46,17 @@ export function stackRaw(stack: string, edit: Record<string, unknown> = {}): Raw
         else values[key] = v;
     }
     return { values, secretKeys: new Set() };
+}
+
+/** The one-line problems a run throws (ConfigProblems), or none. */
+export function problemLines(run: () => unknown): string[] {
+    try {
+        run();
+    } catch (e) {
+        if (e instanceof ConfigProblems) return [...e.lines];
+        throw e;
+    }
+    return [];
 }
 
 /** A minimal valid config. */

@@ -1,25 +1,16 @@
 import { strict as assert } from "node:assert";
 import { kustomizeAvailable, renderKustomize, RenderedObject } from "../cli/render";
 import { planCluster } from "../lib/plan";
-import { ConfigProblems } from "../lib/problems";
 import { cacheName, clusterPolicyPatches, nimCachePatches, nimServicePatches, quantityGiB, ServingConfig } from "../lib/serving";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
 import { crdErrors } from "./crd";
-import { minimalRaw, root, stackRaw } from "./helpers";
+import { minimalRaw, root, stackRaw, problemLines } from "./helpers";
 import { applications, plain, runStack } from "./mocks";
 
 const profile = "8835c31752fbc67ef658b20a9f78e056914fdef0660206d82f252d62fd96064d";
 
-function problemsOf(edit: Record<string, unknown>): string[] {
-    try {
-        parseClusterConfig(minimalRaw(edit));
-    } catch (e) {
-        if (e instanceof ConfigProblems) return [...e.lines];
-        throw e;
-    }
-    return [];
-}
+const problemsOf = (edit: Record<string, unknown>): string[] => problemLines(() => parseClusterConfig(minimalRaw(edit)));
 
 function render(config: ClusterConfig, name: string): RenderedObject[] {
     return renderKustomize(root, config.components.find((c) => c.name === name)!).map((x) => x.object);
