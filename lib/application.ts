@@ -1,4 +1,5 @@
 import { tierNames } from "../components/catalog/types";
+import { catalogAdditions } from "../components/catalog/data";
 import type { ClusterComponent, ClusterConfig, FinalizerPolicy } from "../stacks/types";
 import { applicationGate, fingerprintIgnoreRule, GatedSource } from "./gates";
 
@@ -41,8 +42,8 @@ function ownedLabels(config: ClusterConfig): Record<string, string> {
 }
 
 /** The waitFor annotation that binds an Application's gate to the source just rendered. */
-export function gateAnnotation(source: GatedSource): string {
-    return JSON.stringify(applicationGate(source));
+export function gateAnnotation(source: GatedSource, opts: { healthy?: boolean } = {}): string {
+    return JSON.stringify(applicationGate(source, opts));
 }
 
 /** One component's Argo CD Application. Its name is the component's: a config edit never renames it. */
@@ -84,7 +85,7 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig): K
                 "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
                 // Adoption run only: the import is followed by a server-side apply in the same run (engine >= 3.174)
                 // that would conflict with the fields Argo CD's controller owns (await.go handleSSAErr).
-                ...(config.adoptExisting && !c.extra ? { "pulumi.com/patchForce": "true" } : {}),
+                ...(config.adoptExisting && !c.extra && !catalogAdditions.some((a) => a.name === c.name) ? { "pulumi.com/patchForce": "true" } : {}),
             },
             ...(fin ? { finalizers: fin } : {}),
         },
@@ -160,14 +161,24 @@ export function rootExclude(names: readonly string[]): string {
 
 /**
  * The root app-of-apps over `clusters/<cluster>/`, for what users add there. It never applies a file named after
- * an Application Pulumi owns, so the two never both own one. While adopting, it neither prunes nor self-heals:
- * the Applications it created are being handed to Pulumi.
+ * an Application Pulumi owns, so the two never both own one.
+ *
+ * Its gate is its own sync (comparedTo this source, Synced), not its health: its health rolls up every Application
+ * users put in the folder (argo-cd controller/health.go), which says nothing about the platform, and nothing of the
+ * platform waits for it.
+ *
+ * While adopting, auto-sync is off with prune and self-heal false written out: under server-side apply a field
+ * another manager set (the seed's `automated` block, applied by `oc apply` or Ansible) survives when Pulumi merely
+ * omits it (pulumi-kubernetes await.go `ssaUpdate`, `fixCSAFieldManagers` takes over only kubectl-style managers),
+ * and `patchForce` makes Pulumi's values win. `automated.enabled` exists since Argo CD 3.1 (Application CRD v3.5.1);
+ * an older Argo CD drops it and keeps auto-sync on, but with prune false nothing is deleted.
  */
 export function renderRootApplication(config: ClusterConfig, pulumiOwned: readonly string[]): KubeObject {
     const fin = finalizers(config.rootApp.finalizer);
     const prune = config.rootApp.prune && !config.adoptExisting;
     const selfHeal = config.rootApp.selfHeal && !config.adoptExisting;
-    const automated = prune || selfHeal ? { automated: { prune, selfHeal } } : {};
+    const automated = config.adoptExisting ? { automated: { enabled: false, prune: false, selfHeal: false } }
+        : prune || selfHeal ? { automated: { prune, selfHeal } } : {};
     const source: Record<string, unknown> & GatedSource = {
         repoURL: config.gitops.repoUrl,
         targetRevision: config.gitops.revision,
@@ -182,7 +193,7 @@ export function renderRootApplication(config: ClusterConfig, pulumiOwned: readon
             namespace: config.argocd.namespace,
             labels: ownedLabels(config),
             annotations: {
-                "pulumi.com/waitFor": gateAnnotation(source),
+                "pulumi.com/waitFor": gateAnnotation(source, { healthy: false }),
                 ...(config.adoptExisting ? { "pulumi.com/patchForce": "true" } : {}),
             },
             ...(fin ? { finalizers: fin } : {}),

@@ -64,8 +64,11 @@ export function gateValueProblem(value: string): string | undefined {
     return undefined;
 }
 
-/** The waitFor expressions of an Application: its comparison is of this source, then Synced and Healthy. */
-export function applicationGate(source: GatedSource): string[] {
+/**
+ * The waitFor expressions of an Application: its comparison is of this source, then Synced and (unless `healthy` is
+ * false) Healthy.
+ */
+export function applicationGate(source: GatedSource, opts: { healthy?: boolean } = {}): string[] {
     // A Git folder is named by its path, a Helm repository's chart by its name (ApplicationSource `path` / `chart`).
     const [field, value] = source.chart !== undefined ? ["chart", source.chart] : ["path", source.path ?? ""];
     for (const v of [source.repoURL, source.targetRevision, value]) {
@@ -79,6 +82,6 @@ export function applicationGate(source: GatedSource): string[] {
         `jsonpath={.status.sync.comparedTo.ignoreDifferences[0].name}=${sourceFingerprint(source)}`,
         ...(isCommit(source.targetRevision) ? [`jsonpath={.status.sync.revision}=${source.targetRevision}`] : []),
         "jsonpath={.status.sync.status}=Synced",
-        "jsonpath={.status.health.status}=Healthy",
+        ...(opts.healthy === false ? [] : ["jsonpath={.status.health.status}=Healthy"]),
     ];
 }

@@ -127,13 +127,12 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     // saif-apps never applies a file named after an Application Pulumi owns: the catalog's, whether on here or
     // not, and this stack's extra components.
     const pulumiOwned = [...catalog.map((c) => c.name), ...config.components.filter((c) => c.extra).map((c) => c.name)];
-    const root = new RootApp("saif-apps", {
-        config, pulumiOwned, after: [...argocd.ready, ...repository.ready, ...key.secrets, project, rootAppProject],
-    }, providers);
 
     // Every Application waits for the bootstrap, including every namespace the registry makes (a SealedSecret's
-    // namespace must exist before the Application that writes into it syncs).
-    const bootstrap = [project, root.application, ...namespaces.all()];
+    // namespace must exist before the Application that writes into it syncs). Not for saif-apps: its health rolls up
+    // whatever users put in clusters/<cluster>/ (argo-cd controller/health.go), so a user app that needs the platform
+    // would hold the platform back (a deadlock on Day 1), and a broken one every Day 2 run.
+    const bootstrap = [project, ...argocd.ready, ...repository.ready, ...key.secrets, ...namespaces.all()];
     const gates = new Map<string, pulumi.Resource[]>();
     const addGates = (more: ReadonlyMap<string, readonly pulumi.Resource[]>) => {
         for (const [name, resources] of more) gates.set(name, [...(gates.get(name) ?? []), ...resources]);
@@ -165,6 +164,15 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
         const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, applications, bootstrap, gates }, providers);
         for (const [name, app] of Object.entries(t.applications)) applications.set(name, app);
     }
+
+    // saif-apps: on a fresh cluster beside the tiers. When adopting a seed cluster, after every adopted Application:
+    // they carry Prune=false and IgnoreExtraneous before saif-apps stops rendering their files (its new exclude), so
+    // Argo CD neither prunes them nor keeps saif-apps OutOfSync over them.
+    new RootApp("saif-apps", {
+        config, pulumiOwned,
+        after: [...argocd.ready, ...repository.ready, ...key.secrets, project, rootAppProject,
+            ...(config.adoptExisting ? [...applications.values()] : [])],
+    }, providers);
 
     return {
         cluster: config.cluster,

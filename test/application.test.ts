@@ -84,13 +84,18 @@ describe("Application and AppProject objects as the cluster receives them", () =
         assert.equal(rootExclude(["b", "a", "b"]), "{a.yaml,a.yml,a.json,b.yaml,b.yml,b.json}");
     });
 
-    it("syncs the root app automatically when either prune or self-heal is on, never while adopting", () => {
+    it("syncs the root app automatically when either prune or self-heal is on, never while adopting; gates it on its sync", () => {
         const root = (prune: boolean, selfHeal: boolean, adoptExisting = false) =>
             (renderRootApplication({ ...config, adoptExisting, rootApp: { ...config.rootApp, prune, selfHeal } }, ["x"]).spec as Spec).syncPolicy;
         assert.deepEqual(root(true, false).automated, { prune: true, selfHeal: false });
         assert.deepEqual(root(false, true).automated, { prune: false, selfHeal: true });
         assert.equal("automated" in root(false, false), false);
-        assert.equal("automated" in root(true, true, true), false);
+        // Adopting: auto-sync off with prune and self-heal written out as false, so Pulumi owns (and wins) those fields.
+        assert.deepEqual(root(true, true, true).automated, { enabled: false, prune: false, selfHeal: false });
+        // Its gate is its own sync, never its health (which rolls up users' Applications).
+        const gate = JSON.parse(renderRootApplication(config, ["x"]).metadata.annotations!["pulumi.com/waitFor"]) as string[];
+        assert.ok(gate.includes("jsonpath={.status.sync.status}=Synced"));
+        assert.ok(!gate.some((g) => g.includes("health")), gate.join(" "));
         const cascade = renderRootApplication({ ...config, rootApp: { ...config.rootApp, finalizer: "cascade" } }, ["x"]);
         assert.deepEqual(cascade.metadata.finalizers, ["resources-finalizer.argocd.argoproj.io"]);
         assert.equal("finalizers" in renderRootApplication({ ...config, rootApp: { ...config.rootApp, finalizer: "none" } }, ["x"]).metadata, false);

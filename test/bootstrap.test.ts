@@ -128,7 +128,7 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.equal(plain(applications(rec).get("argocd-config")!).spec.destination.namespace, "gitops");
     });
 
-    it("orders the bootstrap: Argo CD available -> repository access -> key -> saif-apps -> Applications", () => {
+    it("orders the bootstrap: Argo CD available -> repository access -> key -> Applications and saif-apps, no Application waiting for saif-apps", () => {
         const sub = one(gitops, T.sub);
         const instance = one(gitops, T.argocd);
         const key = one(gitops, T.secret, "sealed-secrets-key-fleet-key");
@@ -138,7 +138,11 @@ describe("bootstrap: under Pulumi mocks", () => {
         assert.ok(instance.dependencies.includes(one(gitops, T.nsPatch, "ns-openshift-gitops").urn), "the instance's namespace first");
         assert.ok(key.dependencies.includes(instance.urn), "key after Argo CD");
         assert.ok(rootApp.dependencies.includes(key.urn) && rootApp.dependencies.includes(instance.urn), "saif-apps after the key and Argo CD");
-        for (const app of applications(gitops).values()) assert.ok(app.dependencies.includes(rootApp.urn), app.name);
+        for (const app of applications(gitops).values()) {
+            assert.ok(app.dependencies.includes(key.urn) && app.dependencies.includes(instance.urn), `${app.name} after the key and Argo CD`);
+            // saif-apps' health rolls up users' Applications: no platform component waits for it.
+            assert.ok(!app.dependencies.includes(rootApp.urn), `${app.name} does not wait for saif-apps`);
+        }
     });
 
     it("the fleet key: a labelled kubernetes.io/tls Secret in the controller's namespace, protected, retained, secret", () => {

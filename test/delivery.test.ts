@@ -18,8 +18,9 @@ describe("certificates and secret injection under mocks", () => {
         assert.equal(plain(ui).metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
         assert.ok(certs.some((c) => plain(c).metadata.name === "argocd-server-tls" && plain(c).metadata.namespace === "openshift-gitops"));
         assert.ok(applications(rec).get("hubble-timescape")!.dependencies.includes(ui.urn), "hubble-timescape waits for its certificate");
-        const rootApp = find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0];
-        assert.ok(manager[0].dependencies.includes(rootApp.urn), "after the bootstrap");
+        const key = find(rec, "kubernetes:core/v1:Secret", "sealed-secrets-key-fleet-key")[0];
+        const project = find(rec, "kubernetes:argoproj.io/v1alpha1:AppProject", "saif-platform")[0];
+        assert.ok(manager[0].dependencies.includes(key.urn) && manager[0].dependencies.includes(project.urn), "after the bootstrap");
         assert.ok(manager[0].dependencies.includes(find(rec, "kubernetes:core/v1:Namespace", "ns-cert-manager")[0].urn));
         // The NIM operator's webhook gets its TLS from cert-manager: it waits for it, and keeps its webhook on.
         const nimOperator = applications(rec).get("nim-operator")!;

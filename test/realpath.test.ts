@@ -4,7 +4,7 @@ import { controllerMayWrite, componentWrites, managedNamespaces, PolicyRule } fr
 import { namespacePlan } from "../lib/namespaces";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
-import { stackRaw } from "./helpers";
+import { stackRaw, seedTable } from "./helpers";
 import { makeKeyPair } from "./keys";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
@@ -161,23 +161,37 @@ describe("real path: saif-apps and Pulumi never both own an Application", () => 
         assert.ok(!(plain(find(rec, "kubernetes:argoproj.io/v1alpha1:AppProject", "saif-platform")[0]).spec.clusterResourceWhitelist as { kind: string }[]).some((k) => k.kind === "Application"));
     });
 
-    it("adopts a cluster the seed built: saif-apps first without prune or self-heal, then Applications, key and namespaces imported or patched, conflicts forced for that run", async () => {
-        const rec = await runStack("ai-pod-1", { adoptExisting: true, argocd: { flavor: "existing", namespace: "openshift-gitops" } });
+    it("adopts a cluster the seed built: the seed's Applications imported first, the others created, then saif-apps with auto-sync, prune and self-heal false; key and namespaces imported or patched, conflicts forced for that run", async () => {
+        const rec = await runStack("ai-pod-1", { adoptExisting: true, argocd: { flavor: "existing", namespace: "openshift-gitops" },
+            extraComponents: { chat: { tier: 4, path: "apps/chat", namespace: "chat" } } });
         assert.equal(rec.error, undefined);
         const rootReg = find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0];
         const root = plain(rootReg);
         assert.equal(rootReg.importId, "openshift-gitops/saif-apps");
-        assert.equal(root.spec.syncPolicy.automated, undefined, "no prune, no self-heal while adopting");
+        // Written out, not omitted: under server-side apply the seed's own automated block would survive an omission.
+        assert.deepEqual(root.spec.syncPolicy.automated, { enabled: false, prune: false, selfHeal: false });
         assert.equal(root.metadata.annotations["pulumi.com/patchForce"], "true");
+        const seed = new Set(seedTable().map((r) => r.name));
+        const imported: string[] = [];
         for (const app of applications(rec).values()) {
-            assert.equal(app.importId, `openshift-gitops/${app.name}`);
             const o = plain(app);
-            // The import is followed by a server-side apply in the same run (CLI >= 3.174): it takes over Argo CD's fields.
-            assert.equal(o.metadata.annotations["pulumi.com/patchForce"], "true", app.name);
+            if (seed.has(app.name)) {
+                imported.push(app.name);
+                assert.equal(app.importId, `openshift-gitops/${app.name}`);
+                // The import is followed by a server-side apply in the same run (CLI >= 3.174): it takes over Argo CD's fields.
+                assert.equal(o.metadata.annotations["pulumi.com/patchForce"], "true", app.name);
+            } else {
+                // Never the seed's (the catalog's nim-cache, an extra component): an import would fail, so it is created.
+                assert.equal(app.importId, "", app.name);
+                assert.equal(o.metadata.annotations["pulumi.com/patchForce"], undefined, app.name);
+            }
             assert.equal(o.metadata.annotations["argocd.argoproj.io/sync-wave"], undefined, "no field to fight over");
-            // saif-apps, updated first, no longer renders its file: Prune=false keeps it, IgnoreExtraneous keeps saif-apps Synced.
-            assert.ok(app.dependencies.includes(rootReg.urn), `${app.name} after saif-apps`);
+            // Prune=false and IgnoreExtraneous are on every child before saif-apps stops rendering its file.
+            assert.ok(rootReg.dependencies.includes(app.urn), `saif-apps after ${app.name}`);
+            assert.ok(!app.dependencies.includes(rootReg.urn), `${app.name} does not wait for saif-apps`);
         }
+        assert.equal(imported.length, 23, "the seed's 23 Applications");
+        assert.ok(!imported.includes("nim-cache") && !imported.includes("chat"));
         const key = find(rec, "kubernetes:core/v1:Secret", "sealed-secrets-key-fleet-key")[0];
         assert.equal(key.importId, "sealed-secrets/sealed-secrets-key-fleet-key");
         assert.ok(key.protect);

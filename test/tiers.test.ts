@@ -6,11 +6,16 @@ import { sourceFingerprint } from "../lib/gates";
 import { expectedDependencies, seedTable } from "./helpers";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
-/** The resources every Application waits for: the AppProject, saif-apps and every namespace of the registry. */
+/**
+ * The resources every Application waits for: the AppProject, the Argo CD instance and the controller's rights, the
+ * fleet key, and every namespace of the registry. Not saif-apps: its health rolls up users' Applications.
+ */
 function bootstrapUrns(rec: Recording): string[] {
     const urns = byUrn(rec);
     return rec.registrations.filter((r) => (r.type === "kubernetes:argoproj.io/v1alpha1:AppProject" && r.name === "saif-platform")
-        || (r.type === "kubernetes:argoproj.io/v1alpha1:Application" && r.name === "saif-apps")
+        || (r.type === "kubernetes:argoproj.io/v1beta1:ArgoCD" && r.name === "argocd-instance")
+        || (r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" && r.name === "argocd-platform-binding")
+        || urns.get(r.parent)?.type === "saif:bootstrap:SealedSecretsKey"
         || urns.get(r.parent)?.type === "saif:bootstrap:Namespaces").map((r) => r.urn).sort();
 }
 

@@ -11,7 +11,7 @@ export interface RootAppArgs {
     readonly after: readonly pulumi.Resource[];
 }
 
-/** The root `saif-apps` Application over `clusters/<cluster>/`, gated on Synced + Healthy. */
+/** The root `saif-apps` Application over `clusters/<cluster>/`, gated on its own sync (lib/application.ts). */
 export class RootApp extends pulumi.ComponentResource {
     readonly application: k8s.apiextensions.CustomResource;
 

@@ -1,5 +1,6 @@
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
+import { keySecretDifference, pemText } from "../../lib/certs";
 
 export interface SealingKeyPair {
     /** A key generation's name (see sealedSecrets.rotation); names its Secret. */
@@ -38,14 +39,29 @@ export class SealedSecretsKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: SealedSecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("saif:bootstrap:SealedSecretsKey", name, {}, opts);
-        this.secrets = args.keys.map((k) => new k8s.core.v1.Secret(`${name}-${k.generation}`, {
+        this.secrets = args.keys.map((k) => {
+            const secret = `${args.namespace}/${keySecretName(k.generation)}`;
+            // The PEMs as the cluster stores them (lib/certs.ts pemText), so an adopted key compares byte for byte.
+            let certPem = pulumi.output(k.certPem).apply(pemText);
+            const keyPem = pulumi.secret(pulumi.output(k.privateKeyPem).apply(pemText));
+            if (args.adopt) {
+                // Adoption reads the cluster's key first and stops with one line naming what differs, rather than the
+                // engine's "cannot replace a protected resource".
+                const live = k8s.core.v1.Secret.get(`${name}-${k.generation}-live`, secret, { parent: this });
+                certPem = pulumi.all([live.data, certPem, keyPem]).apply(([data, cert, key]) => {
+                    const problem = keySecretDifference(secret, data, cert, key);
+                    if (problem) throw new pulumi.RunError(problem);
+                    return cert;
+                });
+            }
+            return new k8s.core.v1.Secret(`${name}-${k.generation}`, {
             metadata: {
                 name: keySecretName(k.generation),
                 namespace: args.namespace,
                 labels: { [sealingKeyLabel]: "active", "app.kubernetes.io/managed-by": "pulumi" },
             },
             type: "kubernetes.io/tls",
-            stringData: { "tls.crt": k.certPem, "tls.key": pulumi.secret(k.privateKeyPem) },
+            stringData: { "tls.crt": certPem, "tls.key": keyPem },
         }, {
             parent: this,
             dependsOn: [...args.after, args.namespaceResource],
@@ -57,7 +73,8 @@ export class SealedSecretsKey extends pulumi.ComponentResource {
             // from the fleet key is a replacement of a protected resource, which Pulumi refuses: nothing is lost.
             ...(args.adopt ? { import: `${args.namespace}/${keySecretName(k.generation)}` } : {}),
             additionalSecretOutputs: ["stringData", "data"],
-        }));
+        });
+        });
         this.activeCert = pulumi.output(args.keys[args.keys.length - 1].certPem);
         this.registerOutputs({ activeCert: this.activeCert });
     }

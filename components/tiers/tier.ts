@@ -1,8 +1,14 @@
 import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { tierNames, TierNumber } from "../catalog/types";
+import { catalogAdditions } from "../catalog";
 import { renderApplication } from "../../lib/application";
 import type { ClusterComponent, ClusterConfig } from "../../stacks/types";
+
+/** Whether the seed's saif-apps made this component's Application: the catalog's, less its additions. */
+export function seedApplication(c: ClusterComponent): boolean {
+    return !c.extra && !catalogAdditions.some((a) => a.name === c.name);
+}
 
 export interface TierArgs {
     readonly tier: TierNumber;
@@ -43,9 +49,12 @@ export class Tier extends pulumi.ComponentResource {
                     parent: this,
                     dependsOn: [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])],
                     customTimeouts: { create: timeout, update: timeout },
-                    // Adopting a cluster the seed built: saif-apps created these Applications from clusters/<cluster>/.
-                    // The import is followed by a forced server-side apply in the same run (patchForce on the object).
-                    ...(args.config.adoptExisting && !c.extra ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
+                    // Adopting a cluster the seed built: saif-apps created the seed's Applications from clusters/<cluster>/.
+                    // Only those are imported: an import of an object that does not exist fails the preview (pulumi/pulumi
+                    // pkg/resource/deploy/step.go ImportStep), and the catalog's additions (nim-cache) and extra
+                    // components were never the seed's: they are created. The import is followed by a forced
+                    // server-side apply in the same run (patchForce on the object).
+                    ...(args.config.adoptExisting && seedApplication(c) ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
                 },
             );
         }
