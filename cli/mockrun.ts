@@ -45,6 +45,8 @@ export interface ProgramInput {
     readonly secretKeys: ReadonlySet<string>;
     /** Tests: the fleet stack's outputs arrive as the engine gives them when it cannot decrypt them (empty). */
     readonly emptyFleetOutputs?: boolean;
+    /** Run as `pulumi up` rather than `pulumi preview` (the default, as the offline plan is a preview). */
+    readonly up?: boolean;
 }
 
 interface RegisterRequest {
@@ -145,7 +147,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);
             },
-        }, input.project ?? project, input.stack, true);
+        }, input.project ?? project, input.stack, !input.up);
         pulumi.runtime.setAllConfig(
             Object.fromEntries(Object.entries(input.values).map(([k, v]) => [k, configString(v)])),
             [...input.secretKeys],

@@ -5,6 +5,7 @@ import { ClusterPlan, planCluster, planSummary, renderPlan } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
+import { secretsNotDelivered } from "../stacks/program";
 import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
 import { contentProblems, kustomizeAvailable, renderedTexts, renderNotes, renderStack, writeRendered } from "./render";
@@ -56,7 +57,10 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
     const notes = rendered ? renderNotes(rendered) : [];
     const note = rendered ? (notes.length > 0 ? `\n${notes.join("\n")}` : "") : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
-    return { text: renderPlan(plan) + note, plan, recording, input, ...(rendered ? { rendered } : {}) };
+    // What `pulumi up` refuses before registering anything (the plan, a preview, goes on).
+    const refused = secretsNotDelivered(config, dir);
+    const refusal = refused.length > 0 ? `\n\npulumi up will refuse: ${refused.length} secret${refused.length > 1 ? "s" : ""} not delivered\n${refused.map((l) => `  ${l}`).join("\n")}` : "";
+    return { text: renderPlan(plan) + note + refusal, plan, recording, input, ...(rendered ? { rendered } : {}) };
 }
 
 /**

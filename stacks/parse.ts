@@ -390,6 +390,12 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         problems.push(`${full("kubernetes")}.context: no cluster access configured; set the kubeconfig context of this cluster, ` +
             "or run: pulumi config set --secret kubeconfig \"$(cat kubeconfig)\"");
     }
+    if (delivery.commitSealed && delivery.directSecrets) {
+        // Pulumi's Secret and the controller's would be one object: the controller refuses to overwrite a Secret it does
+        // not own (the SealedSecret stays unsynced, Degraded), or Pulumi's create meets AlreadyExists.
+        problems.push(`${full("secretDelivery")}: commitSealed and directSecrets both deliver every secret, as a SealedSecret and as Pulumi's own Secret of the same name, ` +
+            "which would fight over it; keep one");
+    }
     if ((delivery.commitSealed || delivery.githubEnvironment) && !gitops.github) {
         problems.push(`${full("secretDelivery")}: commitSealed and githubEnvironment write to GitHub; set ${full("gitops")}.github.owner and .repository`);
     }

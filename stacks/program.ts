@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { undeliveredSecrets } from "../lib/delivery";
+import type { ClusterConfig } from "./types";
 import { ConfigProblems } from "../lib/problems";
 import { withChartMirror } from "./charts";
 import { deployCluster } from "./cluster";
@@ -15,5 +19,17 @@ export function program(): Record<string, unknown> {
         if (e instanceof ConfigProblems) throw new pulumi.RunError(e.message);
         throw e;
     }
+    // A secret no delivery path provides: `pulumi up` stops before registering anything; a preview says what up will refuse.
+    const undelivered = secretsNotDelivered(config, process.cwd());
+    if (undelivered.length > 0) {
+        if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(undelivered.join("\n"));
+        for (const line of undelivered) void pulumi.log.warn(`pulumi up will refuse: ${line}`);
+    }
     return { ...deployCluster(resolved, secrets) };
+}
+
+/** The secret lines of lib/delivery.ts for this checkout (the sealed files it holds). */
+export function secretsNotDelivered(config: ClusterConfig, repoDir: string): string[] {
+    return undeliveredSecrets(config.secrets, config.secretDelivery, new Set(config.components.map((c) => c.name)),
+        (p) => existsSync(path.join(repoDir, p)), config.cluster);
 }

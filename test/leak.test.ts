@@ -18,11 +18,13 @@ describe("secrets never appear in plain text (whole stacks, every delivery optio
 
     for (const stack of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
         it(`${stack}: not in any non-secret input, output, preview.json, manifest or log`, async () => {
-            const rec = await runStack(stack, {
+            // Sealed commits and direct Secrets exclude each other (they would fight over one Secret): one run each,
+            // both with the GitHub environment, every secret checked across both.
+            const run = (delivery: Record<string, boolean>) => runStack(stack, {
                 kubernetes: undefined,
                 gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", access: "token", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },
                 sealedSecrets: { keySource: "config" },
-                secretDelivery: { commitSealed: true, githubEnvironment: true, directSecrets: true },
+                secretDelivery: { githubEnvironment: true, ...delivery },
                 certManager: { enabled: true },
             }, {
                 ...sentinels,
@@ -30,7 +32,10 @@ describe("secrets never appear in plain text (whole stacks, every delivery optio
                 registryPullSecret: JSON.stringify({ auths: { "mirror.lab": { username: "u", password: sentinels.registryPullSecret } } }),
                 sealingKey: pair.privateKeyPem, sealingCert: pair.certPem,
             });
-            assert.equal(rec.error, undefined);
+            const [sealed, direct] = [await run({ commitSealed: true }), await run({ directSecrets: true })];
+            assert.equal(sealed.error, undefined);
+            assert.equal(direct.error, undefined);
+            const rec = { ...direct, registrations: [...sealed.registrations, ...direct.registrations], logs: [...sealed.logs, ...direct.logs] };
             // The secrets are really used: direct Secrets and environment secrets exist.
             assert.ok(rec.registrations.some((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"));
             assert.ok(rec.registrations.some((r) => r.type === "github:index/repositoryFile:RepositoryFile"));
