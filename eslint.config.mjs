@@ -5,7 +5,7 @@ export default tseslint.config(
     { ignores: ["node_modules/**", "out/**", "eslint.config.mjs", ".stryker-tmp/**", "reports/**"] },
     ...tseslint.configs.recommendedTypeChecked,
     {
-        languageOptions: { parserOptions: { project: "./tsconfig.json", tsconfigRootDir: import.meta.dirname } },
+        languageOptions: { parserOptions: { project: "./tsconfig.dev.json", tsconfigRootDir: import.meta.dirname } },
         plugins: { "@pulumi": pulumi },
         rules: {
             // Outputs in template literals render as an error string instead of the value.

@@ -38,7 +38,7 @@ function sourcesHash() {
         }
     };
     for (const dir of ["cli", "components", "lib", "stacks"]) walk(path.join(root, dir));
-    for (const f of ["package.json", "tsconfig.json"]) hash.update(fs.readFileSync(path.join(root, f)));
+    for (const f of ["package.json", "tsconfig.json", "tsconfig.dev.json"]) hash.update(fs.readFileSync(path.join(root, f)));
     hash.update(process.version);
     return hash.digest("hex").slice(0, 20);
 }

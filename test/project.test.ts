@@ -53,6 +53,16 @@ describe("Pulumi.yaml", () => {
         for (const s of platformSecrets) assert.ok(s.key in template);
     });
 
+    it("type-checks the program with production typings only: pulumi up works after npm ci --omit=dev", () => {
+        // The Pulumi CLI type-checks the program with tsconfig.json (ts-node, @pulumi/pulumi cmd/run/run.js); a dev-only
+        // typing there (mocha's) fails `pulumi up` where devDependencies are not installed.
+        const tsconfig = JSON.parse(readFileSync(path.join(root, "tsconfig.json"), "utf8")) as { compilerOptions: { types: string[] }; include: string[] };
+        const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        for (const t of tsconfig.compilerOptions.types) assert.ok(`@types/${t}` in pkg.dependencies, `@types/${t} is a dependency`);
+        assert.ok(!tsconfig.include.some((p) => p.startsWith("test/") || p.startsWith("cli/")), "tests and the CLI are type-checked by tsconfig.dev.json");
+        for (const dep of ["typescript", "@pulumi/pulumi", "@pulumi/kubernetes", "yaml", "zod"]) assert.ok(dep in pkg.dependencies, dep);
+    });
+
     it("the fixture stack files hold no made-up ciphertext", () => {
         for (const file of [fixtureStack("ai-pod-1"), fixtureStack("ai-pod-2"), fixtureStack("ai-pod-3"), path.join(root, "fleet/Pulumi.fleet.yaml")]) {
             assert.ok(!readFileSync(file, "utf8").includes("secure:"), file);
