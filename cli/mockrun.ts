@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -110,6 +111,9 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
                 secretOutputNames: ["sealingKeys"],
             };
         }
+        case "github:index/repositoryFile:RepositoryFile":
+            // The provider reports the commit that wrote the file: a 40-hex SHA, here derived from the content.
+            return { ...inputs, commitSha: createHash("sha1").update(typeof inputs.content === "string" ? inputs.content : "").digest("hex") };
         default:
             return inputs;
     }

@@ -145,23 +145,26 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
         }, providers).gates);
     }
     const delivery = config.secretDelivery;
+    const pins = new Map<string, pulumi.Output<string>>();
     if (delivery.commitSealed || delivery.githubEnvironment || delivery.directSecrets) {
         const newest = keys[keys.length - 1];
         const repoName = config.gitops.github?.repository ?? "";
-        addGates(new PlatformSecrets("platform-secrets", {
+        const delivered = new PlatformSecrets("platform-secrets", {
             cluster: config.cluster,
             secrets: config.secrets.map((def) => ({ def, value: secrets.platform[def.key] })),
             ...(delivery.commitSealed ? { commit: { repository: repoName, branch: delivery.branch, certPem: newest.certPem, fleetKeyPem: newest.privateKeyPem } } : {}),
             ...(delivery.githubEnvironment ? { environment: { repository: repoName } } : {}),
             ...(delivery.directSecrets ? { direct: { namespaces } } : {}),
             after: bootstrap,
-        }, providers).gates);
+        }, providers);
+        addGates(delivered.gates);
+        for (const [name, sha] of delivered.pins) pins.set(name, sha);
     }
     const applications = new Map<string, k8s.apiextensions.CustomResource>();
     for (const tier of [1, 2, 3, 4] as TierNumber[]) {
         const components = plan.order.filter((c) => c.tier === tier);
         if (components.length === 0) continue;
-        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, applications, bootstrap, gates }, providers);
+        const t = new Tier(`tier-${tier}-${tierNames[tier]}`, { tier, config, components, applications, bootstrap, gates, pins }, providers);
         for (const [name, app] of Object.entries(t.applications)) applications.set(name, app);
     }
 

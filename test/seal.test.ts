@@ -12,7 +12,7 @@ import { sealedSecretFile } from "../lib/sealedFiles";
 import { crdErrors } from "./crd";
 import { fixtureStack, root } from "./helpers";
 import { makeKeyPair, TestKeyPair } from "./keys";
-import { find, plain, runStack } from "./mocks";
+import { find, plain, runStack, applications } from "./mocks";
 import { openSealedSecret, openValue } from "./unseal";
 
 const kubesealCert = readFileSync(path.join(root, "test/fixtures/kubeseal-test-cert.pem"), "utf8");
@@ -198,12 +198,33 @@ describe("npm run seal, and the same files committed by pulumi up", () => {
             secretDelivery: { commitSealed: true, branch: "main" },
         }, { ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k.split(":")[1], v])), githubToken: "SENTINEL-GH-0006", sealingKey: pair.privateKeyPem, sealingCert: pair.certPem });
         assert.equal(rec.error, undefined);
-        const files = find(rec, "github:index/repositoryFile:RepositoryFile").map((r) => plain(r));
+        const regs = find(rec, "github:index/repositoryFile:RepositoryFile");
+        const all = regs.map((r) => plain(r));
+        const markers = all.filter((f) => (f.file as string).endsWith("/.sealed-revision"));
+        const files = all.filter((f) => !markers.includes(f));
         assert.deepEqual(files.map((f) => f.file).sort(), sealed.files.map((f) => f.path).sort());
         for (const f of files) {
             assert.equal(f.content, sealed.files.find((s) => s.path === f.file)!.yaml, f.file);
             assert.equal(f.repository, "saif-gitops");
             assert.equal(f.branch, "main");
         }
+        // One commit after another on the branch (GitHub refuses concurrent updates of a branch): each waits for the one before.
+        for (let i = 1; i < regs.length; i++) assert.ok(regs[i].dependencies.includes(regs[i - 1].urn), `${regs[i].name} after ${regs[i - 1].name}`);
+        // A marker per delivering folder, the digest of its sealed files, committed after them.
+        assert.deepEqual(markers.map((m) => m.file).sort(), ["apps/argocd-config/.sealed-revision", "apps/sealed-secrets-gpu/.sealed-revision", "apps/sealed-secrets/.sealed-revision"]);
+        const digest = (folder: string) => `${createHash("sha256").update(sealed.files.filter((f) => f.path.startsWith(`apps/${folder}/`)).map((f) => f.yaml).join("\0")).digest("hex")}\n`;
+        for (const m of markers) assert.equal(m.content, digest((m.file as string).split("/")[1]), m.file as string);
+        // Each delivering Application waits for its files and is pinned to its marker's commit, gated on that revision.
+        const apps = applications(rec);
+        for (const folder of ["argocd-config", "sealed-secrets", "sealed-secrets-gpu"]) {
+            const marker = regs.find((r) => plain(r).file === `apps/${folder}/.sealed-revision`)!;
+            const sha = createHash("sha1").update(plain(marker).content as string).digest("hex");
+            const app = apps.get(folder)!;
+            assert.ok(app.dependencies.includes(marker.urn), `${folder} waits for its marker`);
+            assert.equal(plain(app).spec.source.targetRevision, sha, folder);
+            assert.ok((JSON.parse(plain(app).metadata.annotations["pulumi.com/waitFor"] as string) as string[]).includes(`jsonpath={.status.sync.revision}=${sha}`), folder);
+        }
+        // A consumer still reads the branch.
+        assert.equal(plain(apps.get("splunk-otel")!).spec.source.targetRevision, "main");
     });
 });

@@ -1,6 +1,7 @@
 import type * as github from "@pulumi/github";
 import { githubSdk } from "../sdks";
 import * as k8s from "../k8s";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSecret } from "../catalog/secrets";
 import { sealedSecretFile } from "../../lib/sealedFiles";
@@ -31,13 +32,20 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     readonly files: Readonly<Record<string, github.RepositoryFile>> = {};
     /** What each consuming component must wait for, by component name. */
     readonly gates: ReadonlyMap<string, readonly pulumi.Resource[]>;
+    /** The commit each delivering Application is pinned to (commitSealed): its marker file's commit. */
+    readonly pins: ReadonlyMap<string, pulumi.Output<string>>;
 
     constructor(name: string, args: PlatformSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("saif:secrets:PlatformSecrets", name, {}, opts);
         const gates = new Map<string, pulumi.Resource[]>();
+        const pins = new Map<string, pulumi.Output<string>>();
         const files: Record<string, github.RepositoryFile> = {};
         const commit = args.commit;
         if (commit) {
+            // One commit after another on the branch (GitHub refuses concurrent updates of one branch: 409), each
+            // delivering folder's files then its marker.
+            let previous: pulumi.Resource[] = [];
+            const groups = new Map<string, { file: github.RepositoryFile; yaml: pulumi.Output<string> }[]>();
             for (const { def, value } of args.secrets) {
                 const sealed = pulumi.all([value, commit.certPem, commit.fleetKeyPem]).apply(([v, cert, key]) => {
                     try {
@@ -58,7 +66,28 @@ export class PlatformSecrets extends pulumi.ComponentResource {
                     overwriteOnCreate: true,
                     // The file sits at a fleet-wide path that every cluster's stack writes: a delete from one stack
                     // (destroy, or commitSealed turned off) would delete it for all (RepositoryFile commits the removal).
-                }, { parent: this, dependsOn: [...args.after], retainOnDelete: true });
+                }, { parent: this, dependsOn: [...args.after, ...previous], retainOnDelete: true });
+                previous = [files[def.id ?? def.key]];
+                groups.set(def.sealedBy, [...(groups.get(def.sealedBy) ?? []), { file: files[def.id ?? def.key], yaml: pulumi.unsecret(sealed.apply((f) => f.yaml)) }]);
+            }
+            // Each delivering folder gets a marker whose content is the digest of its sealed files: it changes, and so
+            // is committed again, whenever one of them does, so its commit is always one that holds them all. The
+            // delivering Application is pinned to that commit (lib/gates.ts: a commit revision is also gated on
+            // status.sync.revision), so its gate holds for these files, not for whatever Argo CD's next poll finds.
+            // Argo CD's directory source reads only .yaml, .yml and .json files (argo-cd util/app/discovery), not this.
+            for (const [sealedBy, group] of groups) {
+                const digest = pulumi.all(group.map((g) => g.yaml)).apply((texts) => createHash("sha256").update(texts.join("\0")).digest("hex"));
+                const marker = new (githubSdk().RepositoryFile)(`${name}-${sealedBy}-revision`, {
+                    repository: commit.repository,
+                    branch: commit.branch,
+                    file: `apps/${sealedBy}/.sealed-revision`,
+                    content: digest.apply((d) => `${d}\n`),
+                    commitMessage: `sealed-secrets: ${sealedBy} sealed files (saif-platform, ${args.cluster})`,
+                    overwriteOnCreate: true,
+                }, { parent: this, dependsOn: [...args.after, ...previous], retainOnDelete: true });
+                previous = [marker];
+                gates.set(sealedBy, [...group.map((g) => g.file), marker]);
+                pins.set(sealedBy, marker.commitSha);
             }
         }
         if (args.environment) {
@@ -91,6 +120,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
         }
         this.files = files;
         this.gates = gates;
+        this.pins = pins;
         this.registerOutputs({ files: Object.keys(files) });
     }
 }

@@ -21,6 +21,8 @@ export interface TierArgs {
     readonly bootstrap: readonly pulumi.Resource[];
     /** What a component waits for besides its dependencies (its certificate, its directly created Secrets). */
     readonly gates?: ReadonlyMap<string, readonly pulumi.Resource[]>;
+    /** A commit a component's source is pinned to (a delivering Application: the commit of its sealed files). */
+    readonly pins?: ReadonlyMap<string, pulumi.Output<string>>;
 }
 
 /**
@@ -42,9 +44,13 @@ export class Tier extends pulumi.ComponentResource {
                 return app;
             });
             const timeout = `${c.healthTimeoutSeconds}s`;
+            const pin = args.pins?.get(c.name);
+            // Pinned to a commit: that revision, and a gate that also waits for status.sync.revision to be it.
+            const pinned = pin?.apply((sha) => renderApplication({ ...c, source: { ...c.source, targetRevision: sha || c.source.targetRevision } }, args.config));
             created[c.name] = new k8s.apiextensions.CustomResource(
                 c.name,
-                renderApplication(c, args.config),
+                pinned ? { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: pinned.apply((a) => a.metadata), spec: pinned.apply((a) => a.spec) }
+                    : renderApplication(c, args.config),
                 {
                     parent: this,
                     dependsOn: [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])],
