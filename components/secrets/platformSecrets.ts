@@ -74,7 +74,8 @@ export class PlatformSecrets extends pulumi.ComponentResource {
             // is committed again, whenever one of them does, so its commit is always one that holds them all. The
             // delivering Application is pinned to that commit (lib/gates.ts: a commit revision is also gated on
             // status.sync.revision), so its gate holds for these files, not for whatever Argo CD's next poll finds.
-            // Argo CD's directory source reads only .yaml, .yml and .json files (argo-cd util/app/discovery), not this.
+            // Argo CD's directory source reads only .yaml, .yml, .json and .jsonnet files (argo-cd reposerver/repository/repository.go
+            // `manifestFile`, `findManifests` @ 37ee0097cf85), not this one.
             for (const [sealedBy, group] of groups) {
                 const digest = pulumi.all(group.map((g) => g.yaml)).apply((texts) => createHash("sha256").update(texts.join("\0")).digest("hex"));
                 const marker = new (githubSdk().RepositoryFile)(`${name}-${sealedBy}-revision`, {
