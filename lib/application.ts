@@ -101,7 +101,10 @@ export function renderApplication(c: ClusterComponent, config: ClusterConfig): K
                 // The namespace Argo CD creates is labelled for the instance, which then gets admin rights there
                 // (gitops-operator controllers/argocd/openshift/openshift.go); applied to an existing namespace too
                 // (argo-cd controller/sync_namespace.go).
-                ...(createsNamespace(c.syncOptions) ? { managedNamespaceMetadata: { labels: { [managedByLabel]: config.argocd.namespace } } } : {}),
+                ...(createsNamespace(c.syncOptions) ? { managedNamespaceMetadata: { labels: {
+                    [managedByLabel]: config.argocd.namespace,
+                    ...(c.clusterMonitoring ? { "openshift.io/cluster-monitoring": "true" } : {}),
+                } } } : {}),
                 retry,
             },
         },

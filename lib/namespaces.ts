@@ -62,8 +62,9 @@ export function namespacePlan(config: ClusterConfig): NamespaceEntry[] {
         add(namespace, "patch", `${app}: sealed secrets`, namespace === argo.namespace ? {} : managed);
     }
     if (config.certManager.enabled) {
-        add(certManagerNamespace, "create", "cert-manager");
-        add(argo.namespace, "patch", "certificates: argocd-server");
+        // A patch: Red Hat's cert-manager operator runs its operand in a namespace of this name too (a create would
+        // fail with AlreadyExists there).
+        add(certManagerNamespace, "patch", "cert-manager");
         if (config.components.some((c) => c.name === "hubble-timescape")) add("hubble-timescape", "patch", "certificates: hubble-timescape-ui", managed);
     }
     if (config.secretDelivery.directSecrets) {

@@ -41,6 +41,12 @@ describe("Application and AppProject objects as the cluster receives them", () =
         const b = (renderApplication(none, config).spec as Spec).syncPolicy;
         assert.equal("syncOptions" in b, false);
         assert.equal("managedNamespaceMetadata" in b, false);
+        // Red Hat's operator namespaces are labelled for cluster monitoring, as Red Hat's install steps label them.
+        for (const name of ["nfd-operator", "lvms-operator", "gpu-operator"]) {
+            const c = config.components.find((x) => x.name === name)!;
+            assert.deepEqual((renderApplication(c, config).spec as Spec).syncPolicy.managedNamespaceMetadata,
+                { labels: { [managedByLabel]: config.argocd.namespace, "openshift.io/cluster-monitoring": "true" } }, name);
+        }
     });
 
     it("reads a sealed-file directory recursively, and only a directory source", () => {

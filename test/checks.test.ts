@@ -205,15 +205,15 @@ describe("the namespace registry (pure): who creates, who patches, labels and pr
         ]);
     });
 
-    it("helm with cert-manager: the release's namespace becomes a patch once another user may make it; hubble-timescape gets the UI certificate", () => {
+    it("helm with cert-manager: cert-manager's namespace is a patch (Red Hat's cert-manager operator may have made it); hubble-timescape gets the UI certificate, Argo CD's server none", () => {
         const helm = { ...base, argocd: { ...base.argocd, flavor: "helm" as const, namespace: "argocd" }, certManager: { ...base.certManager, enabled: true } };
         assert.deepEqual(namespacePlan(helm), [
-            row("argocd", "patch", {}, false, ["argo cd: helm release", "certificates: argocd-server"]),
+            row("argocd", "create", {}, false, ["argo cd: helm release"]),
             row("sealed-secrets", "patch", managed("argocd"), true, ["sealed secrets key"]),
             row("splunk-otel", "patch", managed("argocd"), false, ["sealed-secrets: sealed secrets"]),
             row("hubble-timescape", "patch", managed("argocd"), false, ["sealed-secrets: sealed secrets", "certificates: hubble-timescape-ui"]),
             row("intersight-otel", "patch", managed("argocd"), false, ["sealed-secrets: sealed secrets"]),
-            row("cert-manager", "create", {}, false, ["cert-manager"]),
+            row("cert-manager", "patch", {}, false, ["cert-manager"]),
         ]);
     });
 
@@ -227,8 +227,8 @@ describe("the namespace registry (pure): who creates, who patches, labels and pr
             row("splunk-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: splunkHecToken"]),
             row("hubble-timescape", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: timescapePushApiPassword"]),
             row("intersight-otel", "patch", managed("openshift-gitops"), false, ["sealed-secrets: sealed secrets", "secrets: intersightApiKey", "secrets: intersightKeyId", "secrets: splunkHecTokenIntersight"]),
-            row("cert-manager", "create", {}, false, ["cert-manager"]),
-            row("openshift-gitops", "patch", {}, false, ["certificates: argocd-server", "secrets: registryPullSecret"]),
+            row("cert-manager", "patch", {}, false, ["cert-manager"]),
+            row("openshift-gitops", "patch", {}, false, ["secrets: registryPullSecret"]),
             row("nim", "patch", managed("openshift-gitops"), false, ["secrets: ngcApiKey", "secrets: ngcPullSecret"]),
         ]);
         // The key's namespace shared with the operator's: labels merged, a patch, and protected.

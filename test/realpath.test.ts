@@ -55,10 +55,11 @@ describe("real path: one owner per Kubernetes object", () => {
         const modes = Object.fromEntries(namespacePlan(config).map((e) => [e.name, e.mode]));
         assert.deepEqual(modes, {
             "openshift-gitops-operator": "create", "openshift-gitops": "patch", "sealed-secrets": "patch", "splunk-otel": "patch",
-            "hubble-timescape": "patch", "intersight-otel": "patch", "cert-manager": "create", nim: "patch",
+            "hubble-timescape": "patch", "intersight-otel": "patch", "cert-manager": "patch", nim: "patch",
         });
         const helm = parseClusterConfig(stackRaw("ai-pod-1", { argocd: { flavor: "helm" }, certManager: { enabled: true } }));
-        assert.equal(namespacePlan(helm).find((e) => e.name === "argocd")!.mode, "patch", "the certificate's namespace makes it shared");
+        // The helm release alone makes its namespace: a create (no certificate of the program goes there any more).
+        assert.equal(namespacePlan(helm).find((e) => e.name === "argocd")!.mode, "create");
         assert.equal(namespacePlan(parseClusterConfig(stackRaw("ai-pod-1", { argocd: { flavor: "helm" } }))).find((e) => e.name === "argocd")!.mode, "create");
     });
 });

@@ -71,7 +71,7 @@ export const catalog: readonly CatalogComponent[] = [
         content: "directory",
     },
     {
-        name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator",
+        name: "nfd-operator", tier: 3, declaredWave: -3, namespace: "openshift-nfd", path: "apps/nfd-operator", clusterMonitoring: true,
         deploys: "Node Feature Discovery operator (OLM)", dependsOn: ["platform-catalogsources"], gpuOnly: true,
         ready: "ClusterServiceVersion Succeeded", healthTimeoutSeconds: 20 * min,
         estimateSeconds: 180, holdsData: false, syncOptions: [ns],
@@ -90,7 +90,9 @@ export const catalog: readonly CatalogComponent[] = [
         content: "kustomize",
     },
     {
-        name: "gpu-operator", tier: 3, declaredWave: -2, namespace: "nvidia-gpu-operator", path: "apps/gpu-operator",
+        // The GPU operator labels its namespace for cluster monitoring itself (controllers/state_manager.go); the label
+        // is set here too, so the ServiceMonitor is scraped from the first sync.
+        name: "gpu-operator", tier: 3, declaredWave: -2, namespace: "nvidia-gpu-operator", path: "apps/gpu-operator", clusterMonitoring: true,
         deploys: "NVIDIA GPU Operator (OLM: driver, device plugin, DCGM)",
         dependsOn: ["platform-catalogsources", "nfd-operator"], gpuOnly: true,
         ready: "ClusterServiceVersion Succeeded and the ClusterPolicy CRD served", healthTimeoutSeconds: 20 * min,
@@ -101,7 +103,7 @@ export const catalog: readonly CatalogComponent[] = [
         provides: ["nvidia.com/ClusterPolicy"],
     },
     {
-        name: "lvms-operator", tier: 1, declaredWave: -1, namespace: "openshift-storage", path: "apps/lvms-operator",
+        name: "lvms-operator", tier: 1, declaredWave: -1, namespace: "openshift-storage", path: "apps/lvms-operator", clusterMonitoring: true,
         deploys: "LVM Storage operator (OLM) + LVMCluster CR", dependsOn: ["platform-catalogsources"],
         gpuOnly: false, ready: "LVMCluster status.state Ready", healthTimeoutSeconds: 30 * min,
         estimateSeconds: 420, holdsData: true, syncOptions: [ns, crdFromOperator],

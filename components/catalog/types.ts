@@ -55,4 +55,9 @@ export interface CatalogComponent {
     readonly content: "kustomize" | "directory" | "helm";
     /** Custom kinds whose CRD it installs (its operator's, through OLM or its chart), as `group/Kind`. */
     readonly provides?: readonly string[];
+    /**
+     * An operator namespace OpenShift's cluster monitoring scrapes: labelled `openshift.io/cluster-monitoring: "true"`
+     * when Argo CD creates it, as Red Hat's install steps label it (NFD, LVM Storage).
+     */
+    readonly clusterMonitoring?: boolean;
 }

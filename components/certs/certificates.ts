@@ -83,8 +83,10 @@ export class PlatformCertificates extends pulumi.ComponentResource {
                 spec: { secretName, dnsNames: [dnsName], issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" } },
             }, { parent: this, dependsOn: [...issuerDeps, args.namespaces.get(namespace)] });
         const domain = c.domain ?? `apps.${args.cluster}.local`;
-        const argocd = certificate("argocd-server", args.argocdNamespace, "argocd-server-tls", `argocd.${domain}`);
-        const gates = new Map<string, pulumi.Resource[]>([["argocd", [argocd]], ["nim-operator", [manager]]]);
+        // No certificate for Argo CD's server: its Route is reencrypt, and the operator has the OpenShift service CA
+        // sign `argocd-server-tls` for the Service (argocd-operator controllers/argocd/service.go, api/v1beta1
+        // WantsAutoTLS); a cert-manager certificate in that Secret would replace the one the router trusts.
+        const gates = new Map<string, pulumi.Resource[]>([["nim-operator", [manager]]]);
         if (args.hubbleTimescape) {
             gates.set("hubble-timescape", [certificate("hubble-timescape-ui", "hubble-timescape", "hubble-timescape-ui-tls", `hubble-timescape.${domain}`)]);
         }
