@@ -41,13 +41,15 @@ export interface ProgramInput {
     /** The Pulumi project; default saif-platform (the cluster program). */
     readonly project?: string;
     /** The program to run; default the cluster program (what index.ts exports). */
-    readonly program?: () => Record<string, unknown>;
+    readonly program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
     readonly values: Readonly<Record<string, unknown>>;
     readonly secretKeys: ReadonlySet<string>;
     /** Tests: the fleet stack's outputs arrive as the engine gives them when it cannot decrypt them (empty). */
     readonly emptyFleetOutputs?: boolean;
     /** Run as `pulumi up` rather than `pulumi preview` (the default, as the offline plan is a preview). */
     readonly up?: boolean;
+    /** Tests: the stack's own outputs from its last deployment (none by default: a new stack). */
+    readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
 interface RegisterRequest {
@@ -146,12 +148,16 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             newResource: (args) => {
                 // Only the packages the program uses: anything else is a mistake to surface, not to echo.
                 if (!knownPackages.some((p) => args.type.startsWith(p))) throw new Error(`Mock not implemented: ${args.type}`);
+                // The stack reading its own last outputs (stacks/cluster.ts): a new stack has none.
+                if (args.type === "pulumi:pulumi:StackReference" && args.name === "previous-deployment") {
+                    return { id: args.id || `${args.name}-id`, state: { ...(args.inputs as Record<string, unknown>), outputs: { ...(input.previousOutputs ?? {}) } } };
+                }
                 return { id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values, input.emptyFleetOutputs) };
             },
             call: (args) => {
                 throw new Error(`Mock not implemented: ${args.token}`);
             },
-        }, input.project ?? project, input.stack, !input.up);
+        }, input.project ?? project, input.stack, !input.up, "organization");
         pulumi.runtime.setAllConfig(
             Object.fromEntries(Object.entries(input.values).map(([k, v]) => [k, configString(v)])),
             [...input.secretKeys],

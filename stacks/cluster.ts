@@ -25,6 +25,7 @@ export interface ComponentOutput {
 export interface ClusterOutputs {
     readonly cluster: string;
     readonly argocdNamespace: string;
+    readonly argocdFlavor: string;
     /** The fleet certificate that seals, for `kubeseal --cert`. */
     readonly sealingCert: pulumi.Output<string>;
     readonly repositoryPublicKey?: pulumi.Output<string>;
@@ -180,6 +181,7 @@ export function deployCluster(config: ClusterConfig, secrets: ClusterSecrets): C
     return {
         cluster: config.cluster,
         argocdNamespace: config.argocd.namespace,
+        argocdFlavor: config.argocd.flavor,
         sealingCert: key.activeCert,
         ...(repository.publicKey ? { repositoryPublicKey: repository.publicKey } : {}),
         components: Object.fromEntries(plan.order.map((c) => [c.name, {

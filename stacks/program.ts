@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { argocdMoveProblem } from "../lib/dayTwo";
 import { undeliveredSecrets } from "../lib/delivery";
 import type { ClusterConfig } from "./types";
 import { ConfigProblems } from "../lib/problems";
@@ -8,8 +9,22 @@ import { withChartMirror } from "./charts";
 import { deployCluster } from "./cluster";
 import { loadStackConfig } from "./config";
 
-/** The cluster program: validate the stack's config, then deploy the cluster. */
-export function program(): Record<string, unknown> {
+/**
+ * This stack's own outputs from its last deployment (a stack may read itself, pulumi/pulumi#3722): Argo CD's
+ * namespace and flavor must not move under the Applications (lib/dayTwo.ts). Awaited before any other resource is
+ * registered, so a refused move touches nothing; a new stack has no outputs.
+ */
+async function previousDeploymentProblem(config: ClusterConfig): Promise<string | undefined> {
+    const self = new pulumi.StackReference("previous-deployment", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+    const [namespace, flavor] = await Promise.all([self.getOutputDetails("argocdNamespace"), self.getOutputDetails("argocdFlavor")]);
+    return argocdMoveProblem({ namespace: namespace.value, flavor: flavor.value }, config.argocd);
+}
+
+/**
+ * The cluster program: validate the stack's config, then deploy the cluster. Asynchronous: the Pulumi runtime awaits
+ * what the program module exports (@pulumi/pulumi cmd/run/run.js `runProgram`: a function is called, its result awaited).
+ */
+export async function program(): Promise<Record<string, unknown>> {
     const { config, secrets } = loadStackConfig();
     let resolved = config;
     try {
@@ -25,6 +40,8 @@ export function program(): Record<string, unknown> {
         if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(undelivered.join("\n"));
         for (const line of undelivered) void pulumi.log.warn(`pulumi up will refuse: ${line}`);
     }
+    const moved = await previousDeploymentProblem(config);
+    if (moved) throw new pulumi.RunError(moved);
     return { ...deployCluster(resolved, secrets) };
 }
 

@@ -6,7 +6,7 @@ import { fixtureStack, root } from "./helpers";
 
 /** Run the real program for a fixture stack file under mocks, with config edits (full or short keys; undefined removes). */
 export async function runStack(stack: string, edit: Record<string, unknown> = {}, secrets: Record<string, string> = {},
-    options: { emptyFleetOutputs?: boolean; up?: boolean } = {}): Promise<Recording> {
+    options: { emptyFleetOutputs?: boolean; up?: boolean; previousOutputs?: Record<string, unknown> } = {}): Promise<Recording> {
     const input = loadStack(root, stack, fixtureStack(stack));
     return runProgram({ ...withEdits(input, edit, secrets), ...options });
 }
