@@ -10,7 +10,7 @@ import { Recording, runProgram } from "./mockrun";
 import { manifests, previewJson } from "./preview";
 import { contentProblems, kustomizeAvailable, renderedTexts, renderNotes, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
-import { checkOutDir } from "./files";
+import { checkOutDir, markOutDir } from "./files";
 import { loadStack, StackInput, stackNames } from "./stackFile";
 
 /** What a plan under mocks cannot tell, said once per plan: these are the provider's decisions against a cluster. */
@@ -75,7 +75,10 @@ async function planMany(flags: PlanFlags): Promise<number> {
     if (stacks.length === 0) throw new ConfigProblems([`--stacks: no stack named; stacks here: ${stackNames(dir).join(", ")}`]);
     const unknown = stacks.filter((s) => !stackNames(dir).includes(s));
     if (unknown.length > 0) throw new ConfigProblems([`--stacks: no ${unknown.map((s) => `Pulumi.${s}.yaml`).join(", ")}; stacks here: ${stackNames(dir).join(", ")}`]);
-    if (flags.out) checkOutDir("--out", flags.out);
+    if (flags.out) {
+        checkOutDir("--out", flags.out);
+        markOutDir(flags.out);
+    }
     let failed = 0;
     for (const [i, stack] of stacks.entries()) {
         if (stacks.length > 1) process.stderr.write(`plan ${i + 1}/${stacks.length} ${stack}\n`);
@@ -107,7 +110,7 @@ function offlineCertificate(input: StackInput): boolean {
 
 /** Write preview.json, plan.json, graph.mmd and manifests/ into `out`. */
 export function writePlan(out: string, result: PlanResult): { manifests: number } {
-    mkdirSync(out, { recursive: true });
+    markOutDir(out);
     writeFileSync(path.join(out, "preview.json"), `${JSON.stringify(previewJson(result.recording), null, 2)}\n`);
     writeFileSync(path.join(out, "plan.json"), `${JSON.stringify(planSummary(result.plan), null, 2)}\n`);
     writeFileSync(path.join(out, "graph.mmd"), renderMermaid(result.plan));

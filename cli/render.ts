@@ -10,7 +10,7 @@ import { applyOrder, checkNeeds, ContentObject, deliveredSecrets, needsOf, Rende
 import { namespacePlan } from "../lib/namespaces";
 import { channelProblem } from "../lib/olm";
 import { lvmsStorageClass, parseClusterConfig } from "../stacks/parse";
-import { checkOutDir } from "./files";
+import { checkOutDir, markOutDir } from "./files";
 import { admissionProblems } from "../lib/admission";
 import { DeliveredSecret, identityProblems, pullProblems, secretKeyProblems } from "../lib/behaviour";
 import { platformSources } from "../lib/mirrors";
@@ -537,7 +537,9 @@ export function renderCommand(flags: { stack?: string; config?: string; values?:
         `${charts.filter((r) => r.chart?.rendered).length} of ${charts.length} Helm charts rendered with Helm ${helmVersion} ` +
         `in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (flags.out) {
+        // Only a folder this program wrote, or an empty one (checked above), is cleared.
         rmSync(flags.out, { recursive: true, force: true });
+        markOutDir(flags.out);
         writeRendered(flags.out, rendered);
         console.log(`Wrote ${flags.out}/<component>/`);
     }

@@ -34,7 +34,7 @@ export function sealStack(dir: string, flags: SealFlags, now = new Date()): Seal
     if (problems.length > 0) throw new ConfigProblems(problems);
     if (!existsSync(flags.cert!)) throw new ConfigProblems([`--cert ${flags.cert}: no such file; fetch it with kubeseal --fetch-cert, or read the stack output sealingCert`]);
     checkInputFile("--cert", flags.cert!);
-    checkOutDir("--out", flags.out!);
+    checkOutDir("--out", flags.out!, { clears: false });
     const certPem = readFileSync(flags.cert!, "utf8");
     const certProblem = checkSealingCert(certPem, now);
     if (certProblem) throw new ConfigProblems([`--cert ${flags.cert}: ${certProblem}`]);

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { diffCommand } from "../cli/diff";
 import { planCommand } from "../cli/plan";
+import { renderCommand } from "../cli/render";
 import { sealCommand } from "../cli/seal";
 import { loadStack } from "../cli/stackFile";
 import { ConfigProblems } from "../lib/problems";
@@ -110,6 +111,21 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
         writeFileSync(path.join(tmp, "a-file"), "x");
         return linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "a-file") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
     }, ["--out <tmp>/a-file: is a file; give a folder to write into"]],
+    ["--out below a file", () => {
+        writeFileSync(path.join(tmp, "b-file"), "x");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "b-file", "out") })).then((l) => l.map((x) => x.replaceAll(tmp, "<tmp>")));
+    }, ["--out <tmp>/b-file/out: <tmp>/b-file is a file, so no folder can be made below it; give another path"]],
+    ["plan --out on a folder of the user's (a checkout)", () => {
+        mkdirSync(path.join(tmp, "checkout", "apps"), { recursive: true });
+        writeFileSync(path.join(tmp, "checkout", "README.md"), "mine");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "checkout") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["--out <tmp>/checkout: is not empty and was not written by this program (no .saif-platform-output); give a new or empty folder"]],
+    ["render --out on a folder of the user's (a checkout), which it leaves as it was", () => {
+        mkdirSync(path.join(tmp, "checkout2"), { recursive: true });
+        writeFileSync(path.join(tmp, "checkout2", "Pulumi.yaml"), "mine");
+        const got = lines(() => renderCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "checkout2") })).map((x) => x.replace(tmp, "<tmp>"));
+        return readdirSync(path.join(tmp, "checkout2")).join(",") === "Pulumi.yaml" ? got : ["the folder was touched"];
+    }, ["--out <tmp>/checkout2: is not empty and was not written by this program (no .saif-platform-output); give a new or empty folder"]],
     ["--config on a folder", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: tmp })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
         ["--config <tmp>: is a folder; give a file"]],
     ["--values on a missing file", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(tmp, "nope.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
@@ -126,6 +142,8 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
 ];
 
 describe("bad input, as a new user tries it: one line each, naming the key or flag, no stack trace", () => {
+    // Nothing is left in the system's temporary folder.
+    after(() => rmSync(tmp, { recursive: true, force: true }));
     it(`holds ${cases.length} cases`, () => {
         assert.ok(cases.length >= 30);
     });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { root } from "./helpers";
@@ -10,9 +10,15 @@ describe("mutation tools (pure scripts)", () => {
     const mutant = (status: string, line: number, column: number, endColumn: number) =>
         ({ id: `${line}:${column}`, mutatorName: "StringLiteral", status, location: { start: { line, column }, end: { line, column: endColumn } } });
     const run = (report: unknown, ...files: string[]) => {
-        const file = path.join(mkdtempSync(path.join(tmpdir(), "mut-")), "report.json");
+        const dir = mkdtempSync(path.join(tmpdir(), "mut-"));
+        const file = path.join(dir, "report.json");
         writeFileSync(file, JSON.stringify(report));
-        return spawnSync(process.execPath, [path.join(root, "test/mutationSurvivors.cjs"), file, ...files], { encoding: "utf8" });
+        try {
+            return spawnSync(process.execPath, [path.join(root, "test/mutationSurvivors.cjs"), file, ...files], { encoding: "utf8" });
+        } finally {
+            // Nothing is left in the system's temporary folder.
+            rmSync(dir, { recursive: true, force: true });
+        }
     };
     const report = { files: {
         "lib/a.ts": { mutants: [mutant("Killed", 3, 5, 9), mutant("Survived", 10, 7, 20), mutant("NoCoverage", 2, 1, 4), mutant("Survived", 10, 7, 20)] },
