@@ -346,7 +346,12 @@ export function renderStack(repoDir: string, config: ClusterConfig, opts: Render
     const rendered: RenderedComponent[] = [];
     for (const c of config.components) {
         if (!inThisRepository(repoDir, c)) {
+            // An extra component at the stack's own revision lives in this checkout: a missing folder is a typo (or an
+            // uncommitted folder), and Argo CD would wait out the gate on it. At another revision it may exist there.
             if (!c.extra) problems.push(`${c.source.path}: ${c.name}: no such folder in this repository`);
+            else if (c.source.targetRevision === config.gitops.revision) {
+                problems.push(`${c.source.path}: ${c.name}: no such folder in this repository at this checkout (saif-platform:extraComponents.${c.name}.path); fix the path, or commit the folder before planning`);
+            }
             continue;
         }
         try {

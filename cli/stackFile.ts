@@ -63,6 +63,10 @@ export function readYaml(file: string, what: string): unknown {
     } catch (e) {
         if (!(e instanceof jsYaml.YAMLException)) throw e;
         if (e.reason !== "duplicated mapping key") {
+            // A quote left open is reported where the file ends; name the line where it opens instead.
+            const quote = /within a (double|single) quoted scalar/.exec(e.reason ?? "")?.[1];
+            const opened = quote ? unclosedQuoteLine(text, quote === "double" ? "\"" : "'") : undefined;
+            if (opened) throw new ConfigProblems([`${file}: line ${opened.line}, column ${opened.column}: this ${quote}-quoted value is never closed; close the quote`]);
             const at = e.mark ? ` line ${e.mark.line + 1}, column ${e.mark.column + 1}` : "";
             throw new ConfigProblems([`${file}:${at}: ${e.reason}; fix the YAML of ${what}`]);
         }
@@ -97,6 +101,28 @@ export function readYaml(file: string, what: string): unknown {
     return doc.toJS() ?? {};
 }
 
+/**
+ * Where the quote that is never closed opens: quotes toggled through the text (a backslash escapes `"`, a doubled
+ * `''` is one `'` inside single quotes, a `#` outside quotes starts a comment).
+ */
+export function unclosedQuoteLine(text: string, quote: "\"" | "'"): { line: number; column: number } | undefined {
+    let open: { line: number; column: number } | undefined;
+    text.split("\n").forEach((lineText, i) => {
+        for (let c = 0; c < lineText.length; c++) {
+            const ch = lineText[c];
+            if (!open && ch === "#" && (c === 0 || /\s/.test(lineText[c - 1]))) break;
+            if (ch !== quote) continue;
+            if (open && quote === "\"" && lineText[c - 1] === "\\") continue;
+            if (open && quote === "'" && lineText[c + 1] === "'") {
+                c++;
+                continue;
+            }
+            open = open ? undefined : { line: i + 1, column: c + 1 };
+        }
+    });
+    return open;
+}
+
 /** Read `Pulumi.<stack>.yaml` (or --config) and a --values file into what the program would receive. */
 export function loadStack(dir: string, stack: string, configFile?: string, valuesFile?: string): StackInput {
     const file = configFile ?? path.join(dir, `Pulumi.${stack}.yaml`);
@@ -108,6 +134,9 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
     const doc = readYaml(file, "a stack file");
     const declared = projectDefaults(dir);
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new ConfigProblems([`${file}: expected a mapping with a config: section`]);
+    if (Object.keys(doc).length === 0) {
+        throw new ConfigProblems([`${file}: is empty; a stack file holds a config: section with the cluster's keys (copy Pulumi.ai-pod-1.yaml to start)`]);
+    }
     // A stack file's sections (pulumi/pulumi sdk/go/common/workspace ProjectStack): anything else is ignored by the
     // CLI, so a misspelt "confg:" would silently drop the whole config.
     const sections = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
@@ -118,7 +147,12 @@ export function loadStack(dir: string, stack: string, configFile?: string, value
             return `${file}: ${k}: is not a section of a stack file; ${near ? `did you mean ${near}:?` : `the sections are ${sections.join(", ")}`}`;
         }));
     }
-    const config = (doc as { config?: Record<string, unknown> }).config ?? {};
+    const rawConfig = (doc as { config?: unknown }).config;
+    if (rawConfig !== undefined && rawConfig !== null && (typeof rawConfig !== "object" || Array.isArray(rawConfig))) {
+        throw new ConfigProblems([`${file}: config: is ${Array.isArray(rawConfig) ? "a list" : `the ${typeof rawConfig} ${JSON.stringify(rawConfig)}`}, not a mapping; ` +
+            "write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]);
+    }
+    const config = (rawConfig ?? {}) as Record<string, unknown>;
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
     const standIns = new Set<string>();

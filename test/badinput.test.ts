@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { diffCommand } from "../cli/diff";
 import { planCommand } from "../cli/plan";
-import { renderCommand } from "../cli/render";
+import { renderCommand, renderStack } from "../cli/render";
 import { sealCommand } from "../cli/seal";
-import { loadStack } from "../cli/stackFile";
+import { loadStack, unclosedQuoteLine } from "../cli/stackFile";
 import { ConfigProblems } from "../lib/problems";
 import { parseClusterConfig } from "../stacks/parse";
 import { fixtureStack, minimalRaw, root, problemLines } from "./helpers";
@@ -126,6 +126,25 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
         const got = lines(() => renderCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "checkout2") })).map((x) => x.replace(tmp, "<tmp>"));
         return readdirSync(path.join(tmp, "checkout2")).join(",") === "Pulumi.yaml" ? got : ["the folder was touched"];
     }, ["--out <tmp>/checkout2: is not empty and was not written by this program (no .saif-platform-output); give a new or empty folder"]],
+    ["an empty stack file", () => {
+        writeFileSync(path.join(tmp, "empty.yaml"), "");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "empty.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["<tmp>/empty.yaml: is empty; a stack file holds a config: section with the cluster's keys (copy Pulumi.ai-pod-1.yaml to start)"]],
+    ["a config: that is a list", () => {
+        writeFileSync(path.join(tmp, "list.yaml"), "config:\n  - a\n  - b\n");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "list.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["<tmp>/list.yaml: config: is a list, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
+    ["a config: that is a scalar", () => {
+        writeFileSync(path.join(tmp, "scalar.yaml"), "config: 3\n");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "scalar.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["<tmp>/scalar.yaml: config: is the number 3, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
+    ["an unclosed quote, named where it opens", () => {
+        writeFileSync(path.join(tmp, "quote.yaml"), "config:\n  saif-platform:cluster: \"ai-pod-1\n  saif-platform:gpu: true\n  saif-platform:kubernetes:\n    context: x\n");
+        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "quote.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+    }, ["<tmp>/quote.yaml: line 2, column 26: this double-quoted value is never closed; close the quote"]],
+    ["an extra component whose path is not in this repository", () =>
+        lines(() => renderStack(root, parseClusterConfig(minimalRaw({ gpu: false, extraComponents: { chat: { tier: 4, path: "apps/chat-typo", namespace: "chat" } } })))),
+    ["apps/chat-typo: chat: no such folder in this repository at this checkout (saif-platform:extraComponents.chat.path); fix the path, or commit the folder before planning"]],
     ["--config on a folder", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: tmp })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
         ["--config <tmp>: is a folder; give a file"]],
     ["--values on a missing file", () => linesAsync(() => planCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), values: path.join(tmp, "nope.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>"))),
@@ -154,4 +173,13 @@ describe("bad input, as a new user tries it: one line each, naming the key or fl
             for (const l of got) assert.ok(!l.includes("\n") && !/\bat .*\.[jt]s:\d+/.test(l), "one line, no stack trace");
         });
     }
+});
+
+describe("where an unclosed quote opens (pure)", () => {
+    it("follows escapes, doubled single quotes and comments", () => {
+        assert.deepEqual(unclosedQuoteLine('a: "x\\"y"\nb: "open\nc: 1\n', "\""), { line: 2, column: 4 });
+        assert.deepEqual(unclosedQuoteLine("a: 'it''s'\nb: 'open\n", "'"), { line: 2, column: 4 });
+        assert.equal(unclosedQuoteLine('a: 1 # a " in a comment\nb: "closed"\n', "\""), undefined);
+        assert.equal(unclosedQuoteLine('a: "one"\n', "\""), undefined);
+    });
 });
