@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { diffDocument, diffReport, PlanSnapshot } from "../lib/diffReport";
+import { fitComment, StackSection } from "../lib/commentFit";
+import { diffDocument, diffHead, diffReport, PlanSnapshot, sectionResult } from "../lib/diffReport";
 import { objectKey } from "../lib/objectKey";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
@@ -13,7 +14,10 @@ import { stackNames } from "./stackFile";
 export interface DiffFlags {
     stack?: string;
     base?: string;
+    /** The PR comment: under GitHub's limit (lib/commentFit.ts). */
     out?: string;
+    /** The whole report, uncut (the workflow's artifact). */
+    full?: string;
     "all-stacks"?: boolean;
 }
 
@@ -141,9 +145,10 @@ export async function diffCommand(flags: DiffFlags): Promise<number> {
     if (!flags.base) problems.push("--base: is required; e.g. npm run plan:diff -- --stack ai-pod-1 --base origin/main");
     if (!flags.stack && !flags["all-stacks"]) problems.push("--stack: is required unless --all-stacks is given");
     if (flags.stack && flags["all-stacks"]) problems.push("--stack: and --all-stacks together; give one stack, or all of them");
-    if (flags.out) {
+    for (const [flag, file] of [["--out", flags.out], ["--full", flags.full]] as const) {
+        if (!file) continue;
         try {
-            checkOutFile("--out", flags.out);
+            checkOutFile(flag, file);
         } catch (e) {
             if (e instanceof ConfigProblems) problems.push(...e.lines);
             else throw e;
@@ -156,12 +161,16 @@ export async function diffCommand(flags: DiffFlags): Promise<number> {
         if (!inBase) problems.push(`--stack ${flags.stack}: no Pulumi.${flags.stack}.yaml here nor at ${flags.base}; stacks here: ${stackNames(process.cwd()).join(", ")}`);
     }
     if (problems.length > 0) throw new ConfigProblems(problems);
-    const { markdown, failed } = await planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
+    const { markdown, full, failed } = await planDiffResult(process.cwd(), flags.base!, flags["all-stacks"] ? undefined : flags.stack!);
     if (flags.out) {
         writeFileSync(flags.out, markdown);
-        console.log(`Wrote ${flags.out}`);
+        console.log(`Wrote ${flags.out} (${markdown.length} characters${markdown.length < full.length ? `, cut from ${full.length} to fit GitHub's comment limit` : ""})`);
     } else {
         process.stdout.write(markdown);
+    }
+    if (flags.full) {
+        writeFileSync(flags.full, full);
+        console.log(`Wrote ${flags.full} (the whole report, ${full.length} characters)`);
     }
     // The comment is written either way; a change whose own plan fails must not pass the check.
     if (failed.length > 0) console.error(`the plan of the change failed for: ${failed.join(", ")} (see the report)`);
@@ -173,8 +182,11 @@ export async function planDiff(cwd: string, base: string, stack?: string): Promi
     return (await planDiffResult(cwd, base, stack)).markdown;
 }
 
-/** The PR comment for the working tree against `base` (a clean worktree of the base ref, no network), and the stacks whose plan failed. */
-export async function planDiffResult(cwd: string, base: string, stack?: string): Promise<{ markdown: string; failed: string[] }> {
+/**
+ * The PR comment for the working tree against `base` (a clean worktree of the base ref, no network), under GitHub's
+ * comment limit; the whole report; and the stacks whose plan failed.
+ */
+export async function planDiffResult(cwd: string, base: string, stack?: string): Promise<{ markdown: string; full: string; failed: string[] }> {
     const top = git(cwd, ["rev-parse", "--show-toplevel"]);
     const baseSha = git(top, ["rev-parse", "--verify", `${base}^{commit}`]);
     const tmp = mkdtempSync(path.join(tmpdir(), "plan-diff-"));
@@ -218,7 +230,9 @@ export async function planDiffResult(cwd: string, base: string, stack?: string):
             if (a.missing?.startsWith("plan failed")) failed.push(s);
             sections.push(diffReport(s, before.get(s)!, a));
         }
-        return { markdown: diffDocument(sections, `${base} (${baseSha.slice(0, 12)})`), failed };
+        const baseName = `${base} (${baseSha.slice(0, 12)})`;
+        const parts: StackSection[] = stacks.map((s, i) => ({ stack: s, result: sectionResult(sections[i]), markdown: sections[i] }));
+        return { markdown: fitComment(diffHead(baseName), parts), full: diffDocument(sections, baseName), failed };
     } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);

@@ -11,8 +11,9 @@ const commands: Record<string, string> = {
   each, what plan:diff reads); exit 1 if any fails.
   --config  another stack file (default Pulumi.<name>.yaml)   --values  secret values (YAML, keep out of Git)
   --out     write preview.json, plan.json, graph.mmd, manifests/ and rendered/   --svg  also graph.svg (Chromium)`,
-    "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>]
-  Plans the working tree and the base ref (a clean git worktree) and writes the PR comment's Markdown.
+    "plan:diff": `npm run plan:diff -- --stack <name>|--all-stacks --base <git-ref> [--out <file>] [--full <file>]
+  Plans the working tree and the base ref (a clean git worktree) and writes the PR comment's Markdown: a summary
+  first, then each stack, under GitHub's 65,536-character limit (--full: the whole report, uncut).
   Exit 1 when the change's own plan fails (the report says why).`,
     render: `npm run render -- --stack <name> [--config <file>] [--values <file>] [--out <dir>] [--charts <dir,...>] [--pull-charts]
   Renders each component as Argo CD would (kubectl kustomize, helm template), validates every object, checks every need
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
             config: { type: "string" },
             values: { type: "string" },
             out: { type: "string" },
+            full: { type: "string" },
             base: { type: "string" },
             cert: { type: "string" },
             svg: { type: "boolean" },

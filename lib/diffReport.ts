@@ -106,7 +106,13 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
         return out.join("\n\n");
     }
 
-    out.push(`**${added.length} added, ${removed.length} removed, ${changedApps.length} changed** (Applications); ` +
+    const renderedCount = renderedChanges(before.rendered, after.rendered).length;
+    // Never a "0 changed" headline over a real change: with no Application added, removed or changed, it leads with
+    // what does change.
+    const appsPart = added.length + removed.length + changedApps.length > 0
+        ? `**${added.length} added, ${removed.length} removed, ${changedApps.length} changed** (Applications)`
+        : `**No Application changes; ${renderedCount} rendered object${renderedCount === 1 ? "" : "s"} change${renderedCount === 1 ? "s" : ""}**`;
+    out.push(`${appsPart}; ` +
         `${changedOther.length + otherAdded.length + otherRemoved.length} other objects differ; ${rewired.length} components change dependencies; ` +
         `${moved.length} move in order or wave.`);
 
@@ -159,8 +165,21 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     return out.join("\n\n");
 }
 
+/** What the summary table says of one stack's section: its headline, or that nothing or its plan failed. */
+export function sectionResult(markdown: string): string {
+    if (markdown.includes("The plan of the change failed or the stack was removed")) return "plan failed or stack removed (see its section)";
+    const headline = markdown.split("\n").find((l) => l.startsWith("**"));
+    if (headline) return `${markdown.includes("_No plan of this stack at the base") ? "new: " : ""}${headline.replace(/\*\*/g, "")}`;
+    return markdown.includes("No changes") ? "No changes" : "-";
+}
+
+/** The full report, every section whole (what the workflow keeps as an artifact). */
 export function diffDocument(sections: readonly string[], base: string): string {
+    return [diffHead(base), ...sections].join("\n\n") + "\n";
+}
+
+/** The comment's and the report's head. */
+export function diffHead(base: string): string {
     return [commentMarker, `# Offline plan diff against \`${base}\``,
-        "Rendered by `npm run plan:diff` from the program under Pulumi mocks: no cluster, no credentials; secrets show as `[secret]`.",
-        ...sections].join("\n\n") + "\n";
+        "Rendered by `npm run plan:diff` from the program under Pulumi mocks: no cluster, no credentials; secrets show as `[secret]`."].join("\n\n");
 }

@@ -61,7 +61,9 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
     it("says 'No changes' with the component count when nothing differs, rendered objects included", () => {
         assert.equal(diffReport("lab", after, after), "## Stack `lab`\n\nNo changes: 4 components, same order, same objects.");
         const renderedOnly = { ...after, rendered: new Map([["b", new Map([["Deployment/b/b", "replicas: 3\n"]])]]) };
-        assert.match(diffReport("lab", after, renderedOnly), /\*\*0 added, 0 removed, 0 changed\*\* \(Applications\); 0 other objects differ; 0 components change dependencies; 0 move in order or wave\./);
+        // Never "0 changed" over a real change: the headline leads with what changes.
+        assert.match(diffReport("lab", after, renderedOnly), /\*\*No Application changes; 2 rendered objects change\*\*; 0 other objects differ; 0 components change dependencies; 0 move in order or wave\./);
+        assert.ok(!diffReport("lab", after, renderedOnly).includes("0 changed"));
         assert.match(diffReport("lab", after, renderedOnly), /`b`: `Deployment\/b\/b`<\/summary>\n\n```diff\n[^`]*-replicas: 2\n\+replicas: 3\n```/);
         assert.match(diffReport("lab", after, renderedOnly), /`b`: `chart` \(removed\)|`b`: chart and values \(removed\)/);
         const cacheOnly = { ...after, summary: { ...after.summary!, modelCache: "cache-3333" } };
@@ -138,7 +140,7 @@ describe("plan:diff's report (pure, on hand-made snapshots)", () => {
     it("tells components apart by their Applications only, and counts every kind of change in its header", () => {
         // A Namespace labelled with a component is not that component's Application.
         const labelled: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Namespace//n", "metadata:\n  labels:\n    saif.io/component: n-ns\n"]]) };
-        assert.match(diffReport("lab", after, labelled), /\*\*0 added, 0 removed, 0 changed\*\* \(Applications\); 1 other objects differ;/);
+        assert.match(diffReport("lab", after, labelled), /\*\*No Application changes; 0 rendered objects change\*\*; 1 other objects differ;/);
         // An Application whose component the summary does not list: its tier is "-".
         const ghost: PlanSnapshot = { ...after, manifests: new Map([...after.manifests, ["Application/openshift-gitops/ghost", app("ghost", 7)]]) };
         assert.match(diffReport("lab", after, ghost), /\| `ghost` \| added \| - \| - → 7 \|/);
