@@ -100,7 +100,7 @@ export function renderKustomize(repoDir: string, c: ClusterComponent): { object:
             out = execFileSync("kubectl", ["kustomize", copy], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
         } catch (e) {
             const stderr = (e as { stderr?: string }).stderr ?? String(e);
-            throw new ConfigProblems([`${path.relative(repoDir, file)}: ${c.name}: kustomize build failed: ${stderr.trim().split("\n").pop()}`]);
+            throw new ConfigProblems([kustomizeError(path.relative(repoDir, file), c, stderr)]);
         }
         const result = parseAllDocuments(out).map((d) => d.toJS() as ContentObject).filter((o) => o && typeof o === "object").map((o) => {
             const origin = parseYaml(o.metadata.annotations?.[originKey] ?? "{}") as { path?: string } | null;
@@ -116,6 +116,18 @@ export function renderKustomize(repoDir: string, c: ClusterComponent): { object:
     } finally {
         rmSync(tmp, { recursive: true, force: true });
     }
+}
+
+/**
+ * Kustomize's error as one line naming the file: a YAML slip in a resource (`MalformedYAMLError: yaml: line N: ... in
+ * File: x.yaml`) as `<folder>/x.yaml:N: not valid YAML: ...`; anything else after kubectl's log prefix.
+ */
+export function kustomizeError(kustomization: string, c: { name: string; source: { path: string } }, stderr: string): string {
+    const last = stderr.trim().split("\n").pop() ?? "";
+    const yaml = /MalformedYAMLError: yaml: line (\d+): (.*?) in File: (\S+?)"?$/.exec(last);
+    if (yaml) return `${path.join(c.source.path, yaml[3])}:${yaml[1]}: ${c.name}: not valid YAML: ${yaml[2]}`;
+    const message = /err="(.*)"$/.exec(last)?.[1] ?? last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] /, "");
+    return `${kustomization}: ${c.name}: kustomize build failed: ${message}`;
 }
 
 /** Everything a component's rendering and validation read: its folder, patches, kubectl, and the schemas. */

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { diffCommand } from "../cli/diff";
 import { planCommand } from "../cli/plan";
-import { renderCommand, renderStack } from "../cli/render";
+import { kustomizeError, renderCommand, renderStack } from "../cli/render";
 import { sealCommand } from "../cli/seal";
 import { loadStack, unclosedQuoteLine } from "../cli/stackFile";
 import { ConfigProblems } from "../lib/problems";
@@ -181,5 +181,16 @@ describe("where an unclosed quote opens (pure)", () => {
         assert.deepEqual(unclosedQuoteLine("a: 'it''s'\nb: 'open\n", "'"), { line: 2, column: 4 });
         assert.equal(unclosedQuoteLine('a: 1 # a " in a comment\nb: "closed"\n', "\""), undefined);
         assert.equal(unclosedQuoteLine('a: "one"\n', "\""), undefined);
+    });
+});
+
+describe("kustomize's errors name the file (pure)", () => {
+    const c = { name: "nim-cache", source: { path: "apps/nim-cache" } };
+    it("a YAML slip in a resource: file, line and what is wrong; anything else without kubectl's log prefix", () => {
+        assert.equal(kustomizeError("apps/nim-cache/kustomization.yaml", c,
+            'E1206 06:06:00.570420   14058 run.go:72] "command failed" err="accumulating resources: accumulating resources from \'bad.yaml\': MalformedYAMLError: yaml: line 1: did not find expected \',\' or \']\' in File: bad.yaml"\n'),
+        "apps/nim-cache/bad.yaml:1: nim-cache: not valid YAML: did not find expected ',' or ']'");
+        assert.equal(kustomizeError("apps/nim-cache/kustomization.yaml", c, 'E1206 06:06:00.570420   14058 run.go:72] "command failed" err="missing resource x.yaml"'),
+            "apps/nim-cache/kustomization.yaml: nim-cache: kustomize build failed: missing resource x.yaml");
     });
 });
