@@ -73,6 +73,23 @@ function salvage<S extends z.ZodType>(schema: S, value: unknown, issues: readonl
     return again.success ? again.data : undefined;
 }
 
+/** The components that depend on `name`, directly or through each other, in catalog order. */
+function transitiveDependents(components: readonly { name: string; dependsOn: readonly string[] }[], name: string): string[] {
+    const out = new Set<string>();
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const c of components) {
+            if (out.has(c.name) || c.name === name) continue;
+            if (c.dependsOn.some((d) => d === name || out.has(d))) {
+                out.add(c.name);
+                grew = true;
+            }
+        }
+    }
+    return components.map((c) => c.name).filter((n) => out.has(n));
+}
+
 /**
  * Validate a stack's configuration and resolve it into the cluster's components. Every problem is collected;
  * if there is any, one ConfigProblems is thrown whose lines each name a config key, the bad value and the fix.
@@ -338,8 +355,12 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         if (allNames.includes(u.dependency)) {
             const off = candidates.find((c) => c.component.name === u.dependency)!;
             const why = off.component.gpuOnly && !gpu ? ` (it needs GPUs and ${full("gpu")} is false)` : "";
+            // Everything still on that depends on this component, directly or through others: all of it goes with it,
+            // named at once rather than one level per run.
+            const dependents = transitiveDependents(enabled.map((c) => c.component), u.component);
+            const also = dependents.length > 0 ? `, with what depends on it: ${dependents.map((d) => JSON.stringify(d)).join(", ")}` : "";
             problems.push(`${key}: ${JSON.stringify(u.component)} depends on ${JSON.stringify(u.dependency)}, which is off on this cluster${why}; ` +
-                `turn ${JSON.stringify(u.dependency)} on (${off.keyBase}.enabled: true), or turn ${JSON.stringify(u.component)} off (${from.keyBase}.enabled: false)`);
+                `turn ${JSON.stringify(u.dependency)} on (${off.keyBase}.enabled: true), or turn ${JSON.stringify(u.component)} off (${from.keyBase}.enabled: false)${also}`);
         } else {
             const near = closestName(u.dependency, allNames);
             problems.push(`${key}: ${JSON.stringify(u.dependency)} is not a component; ` +
