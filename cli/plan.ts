@@ -59,7 +59,7 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
     const note = rendered ? (notes.length > 0 ? `\n${notes.join("\n")}` : "") : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
     // What `pulumi up` refuses before registering anything (the plan, a preview, goes on).
     const refused = secretsNotDelivered(config, dir);
-    const refusal = refused.length > 0 ? `\n\npulumi up will refuse: ${refused.length} secret${refused.length > 1 ? "s" : ""} not delivered\n${refused.map((l) => `  ${l}`).join("\n")}` : "";
+    const refusal = refused.length > 0 ? `\n\npulumi up will refuse (${refused.length} line${refused.length > 1 ? "s" : ""}):\n${refused.map((l) => `  ${l}`).join("\n")}` : "";
     return { text: renderPlan(plan) + note + refusal, plan, recording, input, ...(rendered ? { rendered } : {}) };
 }
 

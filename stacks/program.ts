@@ -45,8 +45,18 @@ export async function program(): Promise<Record<string, unknown>> {
     return { ...deployCluster(resolved, secrets) };
 }
 
-/** The secret lines of lib/delivery.ts for this checkout (the sealed files it holds). */
+/**
+ * What `pulumi up` refuses for this checkout before registering anything: secrets no path delivers (lib/delivery.ts),
+ * and a cluster folder that is not there. saif-apps reads `clusters/<cluster>/`; Argo CD reports a missing path as a
+ * ComparisonError ("app path does not exist", argo-cd util/app/path/path.go `ErrAppPathDoesNotExist` @ 37ee0097cf85), so saif-apps would never
+ * be Synced and its gate would time out.
+ */
 export function secretsNotDelivered(config: ClusterConfig, repoDir: string): string[] {
-    return undeliveredSecrets(config.secrets, config.secretDelivery, new Set(config.components.map((c) => c.name)),
-        (p) => existsSync(path.join(repoDir, p)), config.cluster);
+    const folder = config.gitops.clusterAppsPath;
+    return [
+        ...(existsSync(path.join(repoDir, folder)) ? [] : [`saif-platform:gitops.clusterAppsPath: ${folder} is not a folder of this repository; ` +
+            `saif-apps watches it (Argo CD fails on a missing path): add it with a README.md (Git keeps no empty folder), as clusters/ai-pod-1/ has`]),
+        ...undeliveredSecrets(config.secrets, config.secretDelivery, new Set(config.components.map((c) => c.name)),
+            (p) => existsSync(path.join(repoDir, p)), config.cluster),
+    ];
 }

@@ -44,5 +44,9 @@ describe("secret delivery: delivered, or refused up front", function () {
         const direct = await runStack("ai-pod-3", { secretDelivery: { directSecrets: true } },
             { splunkHecToken: "a", timescapePushApiPassword: "b", intersightApiKey: "c", intersightKeyId: "d", registryPullSecret: '{"auths":{"m":{"auth":"dTpw"}}}' }, { up: true });
         assert.equal(direct.error, undefined);
+        // A new cluster's folder that saif-apps would watch must be in the repository too.
+        const noFolder = await runStack("ai-pod-3", { gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", clusterAppsPath: "clusters/ai-pod-9" }, secretDelivery: { directSecrets: true } },
+            { splunkHecToken: "a", timescapePushApiPassword: "b", intersightApiKey: "c", intersightKeyId: "d", registryPullSecret: '{"auths":{"m":{"auth":"dTpw"}}}' }, { up: true });
+        assert.equal(noFolder.error, "saif-platform:gitops.clusterAppsPath: clusters/ai-pod-9 is not a folder of this repository; saif-apps watches it (Argo CD fails on a missing path): add it with a README.md (Git keeps no empty folder), as clusters/ai-pod-1/ has");
     });
 });
