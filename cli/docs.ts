@@ -7,7 +7,7 @@ import { planAndRead } from "./planRead";
 const start = "<!-- sample-pr-comment:start -->";
 const end = "<!-- sample-pr-comment:end -->";
 
-/** The README's sample PR comment: plan:diff's report for the fixture pair in test/fixtures (generated, never edited). */
+/** The sample PR comment of docs/pull-requests.md: plan:diff's report for the fixture pair in test/fixtures (generated, never edited). */
 export async function samplePrComment(dir: string): Promise<string> {
     const tmp = mkdtempSync(path.join(tmpdir(), "docs-"));
     try {
@@ -26,19 +26,22 @@ export function readmeSample(readme: string): string | undefined {
     return i >= 0 && j > i ? readme.slice(i + start.length, j).trim() : undefined;
 }
 
-/** Quote the comment in the README as rendered Markdown would show it in the PR. */
+/** The page that shows the sample PR comment. */
+export const samplePage = "docs/pull-requests.md";
+
+/** Quote the comment as rendered Markdown would show it in the PR. */
 export function quoted(markdown: string): string {
     return markdown.trimEnd().split("\n").map((l) => (l ? `> ${l}` : ">")).join("\n");
 }
 
 export async function docsCommand(): Promise<number> {
-    const file = path.join(process.cwd(), "README.md");
+    const file = path.join(process.cwd(), samplePage);
     const readme = readFileSync(file, "utf8");
     const i = readme.indexOf(start);
     const j = readme.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} block`);
+    if (i < 0 || j < i) throw new Error(`${samplePage} has no ${start} ... ${end} block`);
     const sample = quoted(await samplePrComment(process.cwd()));
     writeFileSync(file, `${readme.slice(0, i + start.length)}\n${sample}\n${readme.slice(j)}`);
-    console.log("Updated the sample PR comment in README.md");
+    console.log(`Updated the sample PR comment in ${samplePage}`);
     return 0;
 }

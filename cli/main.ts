@@ -24,7 +24,7 @@ const commands: Record<string, string> = {
     bench: `npm run bench
   Measures plan time and memory per stack and for synthetic catalogs; exit 0 when every target is met, 1 otherwise.`,
     docs: `npm run docs
-  Regenerates the sample PR comment in README.md.`,
+  Regenerates the sample PR comment in docs/pull-requests.md.`,
 };
 const usage = `usage:\n${Object.values(commands).map((c) => `  ${c.split("\n")[0]}`).join("\n")}\n(npm run <command> -- --help for one command)`;
 

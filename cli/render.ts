@@ -347,7 +347,7 @@ export function inThisRepository(repoDir: string, c: ClusterComponent): boolean 
     return existsSync(path.join(repoDir, c.source.path));
 }
 
-// Loaded on a cache miss only: Ajv and the schemas are a tenth of a plan's memory (see the README's benchmarks).
+// Loaded on a cache miss only: Ajv and the schemas are a tenth of a plan's memory (see docs/development.md, "Benchmarks").
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validator = () => require("./validate") as typeof import("./validate");
 

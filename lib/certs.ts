@@ -26,7 +26,7 @@ export function checkSealingCert(certPem: string, now: Date): string | undefined
     if (cert.publicKey.asymmetricKeyType !== "rsa") {
         return `is a ${cert.publicKey.asymmetricKeyType ?? "non-RSA"} certificate; Sealed Secrets needs an RSA certificate`;
     }
-    if (new Date(cert.validTo) < now) return `expired on ${cert.validTo}; renew the fleet key (see "Key rotation" in README.md)`;
+    if (new Date(cert.validTo) < now) return `expired on ${cert.validTo}; renew the fleet key (see "Key rotation" in docs/reference.md)`;
     return undefined;
 }
 

@@ -5,7 +5,7 @@
  *
  * oc-mirror v2 drops the source host from the path it writes (openshift/oc-mirror internal/pkg/image/image.go
  * `ParseRef`, internal/pkg/operator/common.go: `<dest>/<path>`), so it fills this layout when run once per source
- * registry with that registry as the destination's prefix (`docker://<mirror>/<source registry>`); README,
+ * registry with that registry as the destination's prefix (`docker://<mirror>/<source registry>`); docs/reference.md,
  * "Disconnected clusters".
  */
 

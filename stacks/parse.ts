@@ -112,7 +112,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         if (!knownKeys.includes(key)) {
             const near = closestName(key, knownKeys);
             problems.push(`${k}: unknown config key; ` +
-                (near ? `did you mean ${JSON.stringify(full(near))}?` : "see the config reference in README.md"));
+                (near ? `did you mean ${JSON.stringify(full(near))}?` : "see the config reference in docs/reference.md"));
             continue;
         }
         ours.set(key, v);

@@ -242,7 +242,7 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                     const near = closestName(k, valid);
                     lines.push(`${keyPath(key, [k])}: unknown key ${JSON.stringify(k)}; ` +
                         (near ? `did you mean ${JSON.stringify(near)}?`
-                            : valid.length > 0 ? `valid keys are ${quoteList(valid)}` : "see the config reference in README.md for the valid keys"));
+                            : valid.length > 0 ? `valid keys are ${quoteList(valid)}` : "see the config reference in docs/reference.md for the valid keys"));
                 }
                 break;
             }
@@ -250,7 +250,7 @@ export function formatIssues(base: string, schema: AnySchema, issues: readonly z
                 lines.push(`${key}: ${show(input)} is not one of ${quoteList(issue.values)}`);
                 break;
             case "invalid_union":
-                lines.push(`${key}: ${show(input)} is not valid here; see the config reference in README.md`);
+                lines.push(`${key}: ${show(input)} is not valid here; see the config reference in docs/reference.md`);
                 break;
             case "invalid_format":
                 lines.push(issue.format === "regex" ? `${key}: ${show(input)} ${regexHint(issue.message)}`

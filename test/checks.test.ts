@@ -70,7 +70,7 @@ describe("small pure checks (what each one tells the user)", () => {
         assert.equal(end.toISOString(), "2027-01-01T00:00:00.000Z");
         assert.equal(checkSealingCert(pair.certPem, end), undefined, "valid at its notAfter (RFC 5280: the validity period is inclusive)");
         assert.equal(checkSealingCert(pair.certPem, new Date(end.getTime() + 1000)),
-            'expired on Jan  1 00:00:00 2027 GMT; renew the fleet key (see "Key rotation" in README.md)');
+            'expired on Jan  1 00:00:00 2027 GMT; renew the fleet key (see "Key rotation" in docs/reference.md)');
         const now = new Date("2026-06-01T00:00:00Z");
         assert.equal(checkKeyPair(pair.privateKeyPem, pair.certPem, now), undefined);
         assert.equal(checkKeyPair("SENTINEL-NOT-A-KEY", pair.certPem, now), "sealingKey is not a PEM private key; give the key that belongs to this certificate");

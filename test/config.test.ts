@@ -167,7 +167,7 @@ describe("stack config (pure)", () => {
         assert.deepEqual(problemsOf(withKey(good.privateKeyPem, good.certPem)), []);
         const expired = makeKeyPair({ notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
         assert.deepEqual(problemsOf(withKey(expired.privateKeyPem, expired.certPem)), [
-            'saif-platform:sealingCert: expired on Jan  1 00:00:00 2021 GMT; renew the fleet key (see "Key rotation" in README.md)']);
+            'saif-platform:sealingCert: expired on Jan  1 00:00:00 2021 GMT; renew the fleet key (see "Key rotation" in docs/reference.md)']);
         const ec = readFileSync(path.join(root, "test/fixtures/ec-cert.pem"), "utf8");
         assert.deepEqual(problemsOf(withKey(good.privateKeyPem, ec)), ["saif-platform:sealingCert: is a ec certificate; Sealed Secrets needs an RSA certificate"]);
         assert.deepEqual(problemsOf(withKey(good.privateKeyPem, "not a certificate")), [
@@ -290,7 +290,7 @@ describe("stack config: the rules across keys, one exact line each (pure)", () =
         ["keys of other namespaces; the engine's own are not judged", values({ "kubernetes:context": "x", "pulumi:tags": "t", "aws:zzzzzzzz": 1 }), [
             "kubernetes:context: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it",
             "aws:zzzzzzzz: the program reads only saif-platform:<key>, so this is ignored; move it under saif-platform: or remove it"]],
-        ["an unknown key near nothing", values({ "saif-platform:zzzzzzzzzz": 1 }), ["saif-platform:zzzzzzzzzz: unknown config key; see the config reference in README.md"]],
+        ["an unknown key near nothing", values({ "saif-platform:zzzzzzzzzz": 1 }), ["saif-platform:zzzzzzzzzz: unknown config key; see the config reference in docs/reference.md"]],
         ["an override of no component", minimalRaw({ components: { zzzzzzzzzzzz: { enabled: false } } }),
             ['saif-platform:components.zzzzzzzzzzzz: "zzzzzzzzzzzz" is not a component; add it under saif-platform:extraComponents instead']],
         ["an extra component named as a catalog one", minimalRaw({ extraComponents: { "nim-llm": { tier: 3, path: "apps/x" } } }),
@@ -572,7 +572,7 @@ describe("stack config: every bound and pattern, at and past its edge (pure)", (
 describe("formatIssues and keyPath: zod's issues as one line each (pure)", () => {
     const f = (schema: z.ZodType, v: unknown) => formatIssues("k", schema, schema.safeParse(v, { reportInput: true }).error!.issues);
     it("names the key path, the value as written and the fix, for every kind of issue", () => {
-        assert.deepEqual(f(z.union([z.string(), z.number()]), true), ["k: true is not valid here; see the config reference in README.md"]);
+        assert.deepEqual(f(z.union([z.string(), z.number()]), true), ["k: true is not valid here; see the config reference in docs/reference.md"]);
         assert.deepEqual(f(z.record(z.string().regex(/^a$/), z.number()), { b: 1 }), ['k.b: "b" is not a valid name; use a DNS label']);
         assert.deepEqual(f(z.number().multipleOf(2), 3), ["k: Invalid number: must be a multiple of 2"], "anything else: zod's own words");
         assert.deepEqual(f(z.string().max(3), "abcd"), ['k: "abcd" is 4 characters; Kubernetes names and label values allow 3']);
@@ -587,7 +587,7 @@ describe("formatIssues and keyPath: zod's issues as one line each (pure)", () =>
         assert.deepEqual(f(z.strictObject({ d: z.strictObject({ one: z.string().optional() }).nullable().default({}) }), { d: { zz: 1 } }), ['k.d.zz: unknown key "zz"; valid keys are "one"']);
         // Where the object's keys cannot be named (an option of a discriminated union), the line points to the reference instead of listing none.
         const u = z.discriminatedUnion("type", [z.strictObject({ type: z.literal("a"), one: z.string() }), z.strictObject({ type: z.literal("b") })]);
-        assert.deepEqual(f(z.strictObject({ u }), { u: { type: "a", one: "x", zz: 1 } }), ['k.u.zz: unknown key "zz"; see the config reference in README.md for the valid keys']);
+        assert.deepEqual(f(z.strictObject({ u }), { u: { type: "a", one: "x", zz: 1 } }), ['k.u.zz: unknown key "zz"; see the config reference in docs/reference.md for the valid keys']);
         assert.deepEqual([f(z.url(), "x"), f(z.email(), "x"), f(z.string(), undefined), f(z.boolean(), "yes"), f(z.number(), "1"), f(z.string(), 1),
             f(z.array(z.string()), {}), f(z.record(z.string(), z.string()), 1), f(z.bigint(), 1)].map((l) => l[0]), [
             'k: "x" is not a valid url', 'k: "x" is not a valid email', "k: is required; set it in Pulumi.<stack>.yaml", 'k: "yes" is not a boolean; use true or false',

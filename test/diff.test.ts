@@ -1,13 +1,13 @@
 import { JSDOM } from "jsdom";
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { planDiff, readSnapshot, unchangedStacks } from "../cli/diff";
 import { planAndRead } from "../cli/planRead";
-import { quoted, readmeSample, samplePrComment } from "../cli/docs";
+import { quoted, readmeSample, samplePage, samplePrComment } from "../cli/docs";
 import { renderSvg } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
@@ -208,10 +208,32 @@ describe("the pull-request workflow", () => {
     });
 });
 
-describe("README", () => {
+describe("README and docs", () => {
     it("shows the sample PR comment exactly as plan:diff generates it (npm run docs)", async () => {
+        const page = readFileSync(path.join(root, samplePage), "utf8");
+        assert.equal(readmeSample(page), quoted(await samplePrComment(root)).trim());
+    });
+
+    it("links only to pages and anchors that exist", () => {
+        const slug = (t: string) => t.trim().toLowerCase().replace(/[`'"’(),:.!?/]/g, "").replace(/\s+/g, "-");
+        const pages = ["README.md", ...readdirSync(path.join(root, "docs")).map((f) => `docs/${f}`)];
+        const anchors = new Map(pages.map((p) => [p, new Set(readFileSync(path.join(root, p), "utf8").split("\n").filter((l) => l.startsWith("#")).map((l) => slug(l.replace(/^#+/, ""))))]));
+        for (const p of pages) {
+            for (const [, target, anchor] of readFileSync(path.join(root, p), "utf8").matchAll(/\]\(((?:\.\.\/|docs\/)?[\w./-]*\.md)?(?:#([a-z0-9-]+))?\)/g)) {
+                if (!target && !anchor) continue;
+                const file = target ? path.normalize(path.join(path.dirname(p), target)) : p;
+                assert.ok(anchors.has(file) || existsSync(path.join(root, file)), `${p}: ${target} does not exist`);
+                if (anchor) assert.ok(anchors.get(file)?.has(anchor), `${p}: ${file}#${anchor} does not exist`);
+            }
+        }
+    });
+
+    it("keeps the front page short: the commands, a tour, the everyday tasks, the documentation", () => {
         const readme = readFileSync(path.join(root, "README.md"), "utf8");
-        assert.equal(readmeSample(readme), quoted(await samplePrComment(root)).trim());
+        assert.ok(readme.split("\n").length <= 150, `${readme.split("\n").length} lines`);
+        for (const task of ["Add a cluster", "Turn a component off", "Change a value", "Add a component", "Rotate the fleet key", "Adopt a cluster", "Deliver the secrets"]) {
+            assert.ok(readme.includes(`**${task}`), task);
+        }
     });
 
     it("starts with the two commands: the offline plan of ai-pod-1, and the tests", () => {
