@@ -170,7 +170,18 @@ if (require.main === module) {
     }
     if (smallYoungGeneration(process.argv.slice(2))) require("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
     lazyInternals();
-    require(build());
+    let compiled;
+    try {
+        compiled = build();
+    } catch (e) {
+        // A read-only node_modules (a shared install): no cache to compile into. Run the sources through tsx, slower
+        // but the same program, and say why once.
+        if (!["EACCES", "EROFS", "EPERM"].includes(e && e.code)) throw e;
+        process.stderr.write(`note: ${cache} is not writable (${e.code}); running the TypeScript sources through tsx (slower)\n`);
+        require("tsx/cjs");
+        require(path.join(root, "cli", "main.ts"));
+    }
+    if (compiled) require(compiled);
 } else {
     module.exports = { lazyInternals, build, heapFlags, smallYoungGeneration };
 }
