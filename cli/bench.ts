@@ -49,6 +49,8 @@ export function syntheticStack(extra: number, seed = 42): Record<string, unknown
         for (let k = 0; k < 3 && i > 0; k++) if (random() < 0.7) deps.add(names[Math.floor(random() * i)]);
         extraComponents[name] = {
             tier: 1 + Math.floor((4 * i) / extra),
+            // At another revision: their folders are not in this checkout, and the render leaves such ones to Argo CD.
+            targetRevision: "synthetic",
             path: `apps/${name}`,
             namespace: "synthetic",
             dependsOn: [...deps],
