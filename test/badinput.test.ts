@@ -16,6 +16,12 @@ import { fixtureStack, minimalRaw, root, problemLines } from "./helpers";
 const tmp = mkdtempSync(path.join(tmpdir(), "bad-"));
 
 const lines = problemLines;
+
+/** Plan a stack file of this content, written into tmp: its lines, with tmp shown as <tmp>. */
+const planStackFile = (name: string, content: string) => {
+    writeFileSync(path.join(tmp, name), content);
+    return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, name) })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
+};
 async function linesAsync(run: () => Promise<unknown>): Promise<string[]> {
     try {
         await run();
@@ -126,22 +132,10 @@ const cases: [string, () => string[] | Promise<string[]>, string[]][] = [
         const got = lines(() => renderCommand({ stack: "ai-pod-1", config: fixtureStack("ai-pod-1"), out: path.join(tmp, "checkout2") })).map((x) => x.replace(tmp, "<tmp>"));
         return readdirSync(path.join(tmp, "checkout2")).join(",") === "Pulumi.yaml" ? got : ["the folder was touched"];
     }, ["--out <tmp>/checkout2: is not empty and was not written by this program (no .saif-platform-output); give a new or empty folder"]],
-    ["an empty stack file", () => {
-        writeFileSync(path.join(tmp, "empty.yaml"), "");
-        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "empty.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
-    }, ["<tmp>/empty.yaml: is empty; a stack file holds a config: section with the cluster's keys (copy Pulumi.ai-pod-1.yaml to start)"]],
-    ["a config: that is a list", () => {
-        writeFileSync(path.join(tmp, "list.yaml"), "config:\n  - a\n  - b\n");
-        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "list.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
-    }, ["<tmp>/list.yaml: config: is a list, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
-    ["a config: that is a scalar", () => {
-        writeFileSync(path.join(tmp, "scalar.yaml"), "config: 3\n");
-        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "scalar.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
-    }, ["<tmp>/scalar.yaml: config: is the number 3, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
-    ["an unclosed quote, named where it opens", () => {
-        writeFileSync(path.join(tmp, "quote.yaml"), "config:\n  saif-platform:cluster: \"ai-pod-1\n  saif-platform:gpu: true\n  saif-platform:kubernetes:\n    context: x\n");
-        return linesAsync(() => planCommand({ stack: "ai-pod-1", config: path.join(tmp, "quote.yaml") })).then((l) => l.map((x) => x.replace(tmp, "<tmp>")));
-    }, ["<tmp>/quote.yaml: line 2, column 26: this double-quoted value is never closed; close the quote"]],
+    ["an empty stack file", () => planStackFile("empty.yaml", ""), ["<tmp>/empty.yaml: is empty; a stack file holds a config: section with the cluster's keys (copy Pulumi.ai-pod-1.yaml to start)"]],
+    ["a config: that is a list", () => planStackFile("list.yaml", "config:\n  - a\n  - b\n"), ["<tmp>/list.yaml: config: is a list, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
+    ["a config: that is a scalar", () => planStackFile("scalar.yaml", "config: 3\n"), ["<tmp>/scalar.yaml: config: is the number 3, not a mapping; write one key per line under it, e.g. saif-platform:cluster: ai-pod-1"]],
+    ["an unclosed quote, named where it opens", () => planStackFile("quote.yaml", "config:\n  saif-platform:cluster: \"ai-pod-1\n  saif-platform:gpu: true\n  saif-platform:kubernetes:\n    context: x\n"), ["<tmp>/quote.yaml: line 2, column 26: this double-quoted value is never closed; close the quote"]],
     ["an extra component whose path is not in this repository", () =>
         lines(() => renderStack(root, parseClusterConfig(minimalRaw({ gpu: false, extraComponents: { chat: { tier: 4, path: "apps/chat-typo", namespace: "chat" } } })))),
     ["apps/chat-typo: chat: no such folder in this repository at this checkout (saif-platform:extraComponents.chat.path); fix the path, or commit the folder before planning"]],
