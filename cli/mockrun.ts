@@ -50,6 +50,8 @@ export interface ProgramInput {
     readonly up?: boolean;
     /** Tests: the stack's own outputs from its last deployment (none by default: a new stack). */
     readonly previousOutputs?: Readonly<Record<string, unknown>>;
+    /** Tests: objects a read by id finds on the cluster, keyed by "<type> <id>" (none by default: a read echoes its inputs). */
+    readonly liveObjects?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 interface RegisterRequest {
@@ -152,6 +154,8 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
                 if (args.type === "pulumi:pulumi:StackReference" && args.name === "previous-deployment") {
                     return { id: args.id || `${args.name}-id`, state: { ...(args.inputs as Record<string, unknown>), outputs: { ...(input.previousOutputs ?? {}) } } };
                 }
+                const live = args.id ? input.liveObjects?.[`${args.type} ${args.id}`] : undefined;
+                if (live) return { id: args.id, state: { ...(args.inputs as Record<string, unknown>), ...live } };
                 return { id: args.id || `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, input.values, input.emptyFleetOutputs) };
             },
             call: (args) => {

@@ -16,3 +16,28 @@ export function argocdMoveProblem(previous: { namespace?: unknown; flavor?: unkn
     }
     return problems.length > 0 ? problems.join("\n") : undefined;
 }
+
+/**
+ * A seed Application about to be adopted, read from the cluster, that the adoption cannot fix itself:
+ * - the seed's cascade finalizer on a component meant to have none (it holds data or ships CRDs): a server-side apply
+ *   cannot remove a set-list entry another manager owns (argocd-controller applied it), so deleting or turning the
+ *   component off later would cascade into its volumes and CRDs;
+ * - several sources (`spec.sources`): the gate names `status.sync.comparedTo.source`, which Argo CD leaves empty for a
+ *   multi-source Application (argo-cd controller/appcontroller.go), so the gate could never pass.
+ * One line each, with the command that fixes it.
+ */
+export function seedApplicationProblems(namespace: string, name: string, live: { metadata?: { finalizers?: unknown }; spec?: { sources?: unknown; source?: unknown } } | undefined,
+    wantsFinalizer: boolean): string[] {
+    if (!live) return [];
+    const out: string[] = [];
+    const finalizers = Array.isArray(live.metadata?.finalizers) ? live.metadata.finalizers as string[] : [];
+    const cascade = finalizers.filter((f) => f.startsWith("resources-finalizer.argocd.argoproj.io"));
+    if (!wantsFinalizer && cascade.length > 0) {
+        out.push(`${namespace}/${name}: the seed's ${cascade.join(", ")} would cascade into what it deployed (it holds data or ships CRDs); remove it first: ` +
+            `oc -n ${namespace} patch application ${name} --type json -p '[{"op":"remove","path":"/metadata/finalizers"}]'`);
+    }
+    if (Array.isArray(live.spec?.sources)) {
+        out.push(`${namespace}/${name}: has several sources (spec.sources), which the gate cannot follow; give it the one source of apps/${name} first (oc -n ${namespace} edit application ${name})`);
+    }
+    return out;
+}

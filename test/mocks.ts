@@ -6,7 +6,7 @@ import { fixtureStack, root } from "./helpers";
 
 /** Run the real program for a fixture stack file under mocks, with config edits (full or short keys; undefined removes). */
 export async function runStack(stack: string, edit: Record<string, unknown> = {}, secrets: Record<string, string> = {},
-    options: { emptyFleetOutputs?: boolean; up?: boolean; previousOutputs?: Record<string, unknown> } = {}): Promise<Recording> {
+    options: { emptyFleetOutputs?: boolean; up?: boolean; previousOutputs?: Record<string, unknown>; liveObjects?: Record<string, Record<string, unknown>> } = {}): Promise<Recording> {
     const input = loadStack(root, stack, fixtureStack(stack));
     return runProgram({ ...withEdits(input, edit, secrets), ...options });
 }
@@ -30,10 +30,10 @@ export function withEdits(input: StackInput, edit: Record<string, unknown>, secr
 
 export const applicationType = "kubernetes:argoproj.io/v1alpha1:Application";
 
-/** The catalog Applications (children of a Tier), by name. */
+/** The catalog Applications (children of a Tier), by name; not the seed's Applications read before adoption. */
 export function applications(rec: Recording): Map<string, Registration> {
     return new Map(rec.registrations
-        .filter((r) => r.type === applicationType && r.parent.includes("saif:tiers:Tier"))
+        .filter((r) => r.kind === "register" && r.type === applicationType && r.parent.includes("saif:tiers:Tier"))
         .map((r) => [r.name, r]));
 }
 

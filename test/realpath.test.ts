@@ -192,6 +192,9 @@ describe("real path: saif-apps and Pulumi never both own an Application", () => 
             assert.ok(!app.dependencies.includes(rootReg.urn), `${app.name} does not wait for saif-apps`);
         }
         assert.equal(imported.length, 23, "the seed's 23 Applications");
+        // Each is read first (the finalizer and multi-source checks), and the Application waits for that read.
+        const reads = rec.registrations.filter((r) => r.kind === "read" && r.type === "kubernetes:argoproj.io/v1alpha1:Application");
+        assert.deepEqual(reads.map((r) => r.importId).sort(), imported.map((n) => `openshift-gitops/${n}`).sort());
         assert.ok(!imported.includes("nim-cache") && !imported.includes("chat"));
         const key = find(rec, "kubernetes:core/v1:Secret", "sealed-secrets-key-fleet-key")[0];
         assert.equal(key.importId, "sealed-secrets/sealed-secrets-key-fleet-key");
@@ -202,5 +205,25 @@ describe("real path: saif-apps and Pulumi never both own an Application", () => 
         const after = await runStack("ai-pod-1", { argocd: { flavor: "existing", namespace: "openshift-gitops" } });
         assert.deepEqual(plain(find(after, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0]).spec.syncPolicy.automated, { prune: true, selfHeal: true });
         for (const app of applications(after).values()) assert.equal(app.importId, "");
+    });
+
+    it("refuses to adopt a seed Application it cannot fix: a cascade finalizer on a component that holds data, or several sources, one line each with the command", async () => {
+        const type = "kubernetes:argoproj.io/v1alpha1:Application";
+        const refused = await runStack("ai-pod-1", { adoptExisting: true, argocd: { flavor: "existing", namespace: "openshift-gitops" } }, {}, {
+            liveObjects: {
+                [`${type} openshift-gitops/lvms-operator`]: { metadata: { name: "lvms-operator", finalizers: ["resources-finalizer.argocd.argoproj.io"] }, spec: { source: {} } },
+                [`${type} openshift-gitops/platform-idms`]: { metadata: { name: "platform-idms" }, spec: { sources: [{}, {}] } },
+            },
+        });
+        assert.ok(refused.error, "the run stops");
+        const lines = refused.error.split("\n");
+        assert.ok(lines.some((l) => /^openshift-gitops\/lvms-operator: the seed's resources-finalizer\.argocd\.argoproj\.io would cascade .*oc -n openshift-gitops patch application lvms-operator --type json/.test(l)), refused.error);
+        assert.ok(lines.some((l) => /^openshift-gitops\/platform-idms: has several sources/.test(l)), refused.error);
+        assert.ok(!/\n\s+at /.test(refused.error), "no stack trace");
+        // The same seed objects without those: adopted.
+        const fine = await runStack("ai-pod-1", { adoptExisting: true, argocd: { flavor: "existing", namespace: "openshift-gitops" } }, {}, {
+            liveObjects: { [`${type} openshift-gitops/lvms-operator`]: { metadata: { name: "lvms-operator" }, spec: { source: {} } } },
+        });
+        assert.equal(fine.error, undefined);
     });
 });

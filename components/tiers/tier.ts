@@ -2,7 +2,8 @@ import * as k8s from "../k8s";
 import * as pulumi from "@pulumi/pulumi";
 import { tierNames, TierNumber } from "../catalog/types";
 import { catalogAdditions } from "../catalog";
-import { renderApplication } from "../../lib/application";
+import { finalizers, renderApplication } from "../../lib/application";
+import { seedApplicationProblems } from "../../lib/dayTwo";
 import type { ClusterComponent, ClusterConfig } from "../../stacks/types";
 
 /** Whether the seed's saif-apps made this component's Application: the catalog's, less its additions. */
@@ -45,22 +46,41 @@ export class Tier extends pulumi.ComponentResource {
             });
             const timeout = `${c.healthTimeoutSeconds}s`;
             const pin = args.pins?.get(c.name);
+            const adopt = args.config.adoptExisting && seedApplication(c);
             // Pinned to a commit: that revision, and a gate that also waits for status.sync.revision to be it.
             const pinned = pin?.apply((sha) => renderApplication({ ...c, source: { ...c.source, targetRevision: sha || c.source.targetRevision } }, args.config));
+            const after = [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])];
+            let dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]> = after;
+            if (adopt) {
+                // The seed's Application as it is: what the adoption cannot fix stops the run, one line each
+                // (lib/dayTwo.ts), before anything is imported or changed. A read by id, metadata and spec named so they
+                // come back (CustomResource.get declares only apiVersion and kind: @pulumi/kubernetes
+                // apiextensions/customResource.js). The check rides on dependsOn, not on an input: an input's error is
+                // prefixed with the property it was serializing (@pulumi/pulumi runtime/rpc.js), a dependsOn Output's
+                // rejection reaches the engine as thrown (runtime/dependsOn.js), and the read becomes a dependency.
+                const live = new k8s.apiextensions.CustomResource(`${c.name}-seed`, { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: undefined, spec: undefined },
+                    { id: `${args.config.argocd.namespace}/${c.name}`, parent: this }) as unknown as { metadata: pulumi.Output<unknown>; spec: pulumi.Output<unknown> };
+                dependsOn = pulumi.all([live.metadata, live.spec]).apply(([metadata, spec]) => {
+                    const problems = seedApplicationProblems(args.config.argocd.namespace, c.name,
+                        metadata ? { metadata: metadata, spec: spec } : undefined, !!finalizers(c.finalizer));
+                    if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+                    return after;
+                });
+            }
             created[c.name] = new k8s.apiextensions.CustomResource(
                 c.name,
                 pinned ? { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: pinned.apply((a) => a.metadata), spec: pinned.apply((a) => a.spec) }
                     : renderApplication(c, args.config),
                 {
                     parent: this,
-                    dependsOn: [...args.bootstrap, ...deps, ...(args.gates?.get(c.name) ?? [])],
+                    dependsOn,
                     customTimeouts: { create: timeout, update: timeout },
                     // Adopting a cluster the seed built: saif-apps created the seed's Applications from clusters/<cluster>/.
                     // Only those are imported: an import of an object that does not exist fails the preview (pulumi/pulumi
                     // pkg/resource/deploy/step.go ImportStep), and the catalog's additions (nim-cache) and extra
                     // components were never the seed's: they are created. The import is followed by a forced
                     // server-side apply in the same run (patchForce on the object).
-                    ...(args.config.adoptExisting && seedApplication(c) ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
+                    ...(adopt ? { import: `${args.config.argocd.namespace}/${c.name}` } : {}),
                 },
             );
         }
