@@ -589,6 +589,7 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         },
         certManager: {
             enabled: certManager.enabled ?? false,
+            install: certManager.install ?? true,
             issuer: certManager.issuer ?? "selfSigned",
             ...(certManager.acmeEmail ? { acmeEmail: certManager.acmeEmail } : {}),
             ...(certManager.domain ? { domain: certManager.domain } : {}),

@@ -95,6 +95,7 @@ export const objectKeys = {
     }),
     certManager: z.strictObject({
         enabled: z.boolean().optional(),
+        install: z.boolean().optional(),
         issuer: z.enum(["selfSigned", "acme"]).optional(),
         acmeEmail: z.email().optional(),
         acmeServer: z.url().optional(),

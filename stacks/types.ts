@@ -90,6 +90,12 @@ export interface ClusterConfig {
     };
     readonly certManager: {
         readonly enabled: boolean;
+        /**
+         * Install cert-manager's chart (default), or use the cluster's own cert-manager: Red Hat's cert-manager Operator
+         * runs its operand in the hard-coded namespace `cert-manager`, and two cert-managers must never run on one
+         * cluster (openshift/cert-manager-operator README; cert-manager's OpenShift install docs).
+         */
+        readonly install: boolean;
         readonly issuer: "selfSigned" | "acme";
         readonly acmeEmail?: string;
         readonly acmeServer: string;

@@ -362,7 +362,7 @@ describe("stack config: what each key resolves to (pure)", () => {
             rootApp: { name: "saif-apps", prune: true, selfHeal: true, finalizer: "none" },
             adoptExisting: false,
             secretDelivery: { commitSealed: false, branch: "main", githubEnvironment: false, directSecrets: false },
-            certManager: { enabled: false, issuer: "selfSigned", acmeServer: "https://acme-v02.api.letsencrypt.org/directory", chartVersion: "v1.19.4", chartRepository: "https://charts.jetstack.io" },
+            certManager: { enabled: false, install: true, issuer: "selfSigned", acmeServer: "https://acme-v02.api.letsencrypt.org/directory", chartVersion: "v1.19.4", chartRepository: "https://charts.jetstack.io" },
             openshift: { version: "4.18" },
             splunk: { endpoint: "https://hec.splunk.lab.internal:8088/services/collector", metricsIndex: "saif_metrics" },
             lvms: { defaultStorageClass: false },
@@ -413,7 +413,7 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.deepEqual(cfg.sealedSecrets, { namespace: "kube-seal", keySource: "stack", fleetStack: "org/saif-fleet/prod", rotation: ["k1", "k2"] });
         assert.deepEqual(cfg.rootApp, { name: "saif-apps", prune: false, selfHeal: false, finalizer: "cascade" });
         assert.deepEqual(cfg.secretDelivery, { commitSealed: false, branch: "secrets", githubEnvironment: false, directSecrets: false });
-        assert.deepEqual(cfg.certManager, { enabled: true, issuer: "acme", acmeEmail: "ops@example.com", domain: "apps.lab", acmeServer: "https://acme.example/dir", chartVersion: "v1.18.0", chartRepository: "https://mirror/jetstack" });
+        assert.deepEqual(cfg.certManager, { enabled: true, install: true, issuer: "acme", acmeEmail: "ops@example.com", domain: "apps.lab", acmeServer: "https://acme.example/dir", chartVersion: "v1.18.0", chartRepository: "https://mirror/jetstack" });
         assert.deepEqual(cfg.serving, { image: "nvcr.io/nim/meta/llama-3.1-8b-instruct", tag: "1.8.5", gpuProduct: "a100", engine: "vllm", tensorParallelism: "2", precision: "fp16",
             storageClass: "lvms-vg1", storageClassExists: false, cacheSize: "100Gi", gpus: 2, modelMirror: "s3://m", pullSecret: "nvcr" });
         assert.deepEqual(cfg.gpuDriver, { precompiled: true, repository: "mirror.lab:5000/nvidia", image: "drv", version: "570" });

@@ -38,6 +38,23 @@ describe("certificates and secret injection under mocks", () => {
         assert.equal(issuer.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory");
     });
 
+    it("certManager.install false: the cluster's own cert-manager (Red Hat's operator) serves; no second one is installed, and the gates hold", async () => {
+        const rec = await runStack("ai-pod-1", { certManager: { enabled: true, install: false } });
+        assert.equal(rec.error, undefined);
+        assert.deepEqual(find(rec, "kubernetes-cert-manager:index:CertManager"), [], "two cert-managers must never run on one cluster");
+        // Its namespace is patched, never created: the operator's operand runs there.
+        assert.deepEqual(find(rec, "kubernetes:core/v1:Namespace", "ns-cert-manager"), []);
+        const patch = find(rec, "kubernetes:core/v1:NamespacePatch", "ns-cert-manager")[0];
+        const selfSigned = find(rec, "kubernetes:cert-manager.io/v1:ClusterIssuer").find((r) => plain(r).metadata.name === "saif-selfsigned")!;
+        assert.ok(selfSigned.dependencies.includes(patch.urn), "after the bootstrap and the namespace");
+        const caIssuer = find(rec, "kubernetes:cert-manager.io/v1:ClusterIssuer").find((r) => plain(r).metadata.name === "saif-ca")!;
+        assert.equal(plain(caIssuer).metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
+        // The NIM operator's webhook waits for an issuer the cluster's cert-manager made Ready, and stays on.
+        const nimOperator = applications(rec).get("nim-operator")!;
+        assert.ok(nimOperator.dependencies.includes(caIssuer.urn));
+        assert.equal(plain(nimOperator).spec.source.helm, undefined);
+    });
+
     it("option 2: a GitHub Actions environment per cluster, and Kubernetes Secrets that gate their consumers", async () => {
         const rec = await runStack("ai-pod-2", {
             gitops: { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git", github: { owner: "saif-ai-pod", repository: "saif-gitops" } },

@@ -31,14 +31,19 @@ export class PlatformCertificates extends pulumi.ComponentResource {
         // Pinned: without a version the provider resolves the newest chart on every preview and upgrades it on
         // every up (pulumi-kubernetes provider/pkg/provider/helm_release.go Check). The repository is configurable
         // for disconnected sites (the chart is fetched by the machine running Pulumi, in preview too).
-        const manager = new (certManagerSdk().CertManager)(`${name}-cert-manager`, {
+        // With install false the cluster's own cert-manager serves (Red Hat's operator: its operand runs in the
+        // hard-coded namespace cert-manager, openshift/cert-manager-operator README); a second one must never run.
+        const manager = c.install ? new (certManagerSdk().CertManager)(`${name}-cert-manager`, {
             installCRDs: true,
             helmOptions: {
                 namespace: "cert-manager",
                 version: c.chartVersion,
                 repositoryOpts: { repo: c.chartRepository },
             },
-        }, { parent: this, dependsOn: [...args.after, args.namespaces.get("cert-manager")] });
+        }, { parent: this, dependsOn: [...args.after, args.namespaces.get("cert-manager")] }) : undefined;
+        // What the issuers wait for: the chart, or (the cluster's cert-manager) the bootstrap. An issuer's Ready
+        // condition is set by a running cert-manager controller, so the gates below hold either way.
+        const base: pulumi.Resource[] = manager ? [manager] : [...args.after, args.namespaces.get("cert-manager")];
         let issuerName = "saif-acme";
         let issuerDeps: pulumi.Resource[];
         if (c.issuer === "acme") {
@@ -54,13 +59,13 @@ export class PlatformCertificates extends pulumi.ComponentResource {
                         solvers: [{ http01: { ingress: {} } }],
                     },
                 },
-            }, { parent: this, dependsOn: [manager] })];
+            }, { parent: this, dependsOn: base })];
         } else {
             // A lab CA: a self-signed issuer signs the CA certificate, and the CA issuer signs the UIs' certificates.
             const selfSigned = new k8s.apiextensions.CustomResource(`${name}-selfsigned-issuer`, {
                 apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer",
                 metadata: { name: "saif-selfsigned", annotations: ready }, spec: { selfSigned: {} },
-            }, { parent: this, dependsOn: [manager] });
+            }, { parent: this, dependsOn: base });
             const ca = new k8s.apiextensions.CustomResource(`${name}-ca`, {
                 apiVersion: "cert-manager.io/v1", kind: "Certificate",
                 metadata: { name: "saif-ca", namespace: "cert-manager", annotations: ready },
@@ -86,7 +91,8 @@ export class PlatformCertificates extends pulumi.ComponentResource {
         // No certificate for Argo CD's server: its Route is reencrypt, and the operator has the OpenShift service CA
         // sign `argocd-server-tls` for the Service (argocd-operator controllers/argocd/service.go, api/v1beta1
         // WantsAutoTLS); a cert-manager certificate in that Secret would replace the one the router trusts.
-        const gates = new Map<string, pulumi.Resource[]>([["nim-operator", [manager]]]);
+        // The NIM operator's webhook needs cert-manager running: the chart, or the cluster's issuer being Ready.
+        const gates = new Map<string, pulumi.Resource[]>([["nim-operator", manager ? [manager] : issuerDeps]]);
         if (args.hubbleTimescape) {
             gates.set("hubble-timescape", [certificate("hubble-timescape-ui", "hubble-timescape", "hubble-timescape-ui-tls", `hubble-timescape.${domain}`)]);
         }
