@@ -5,7 +5,7 @@ import { cacheName, clusterPolicyPatches, nimCachePatches, nimServicePatches, qu
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
 import { crdErrors } from "./crd";
-import { minimalRaw, root, stackRaw, problemLines } from "./helpers";
+import { minimalRaw, root, stackRaw, problemLines, requireOrSkip } from "./helpers";
 import { applications, plain, runStack } from "./mocks";
 
 const profile = "8835c31752fbc67ef658b20a9f78e056914fdef0660206d82f252d62fd96064d";
@@ -49,7 +49,7 @@ describe("time to first token: the model cache beside the driver build", () => {
     });
 
     it("patches the repository's manifests into a cache and a service that validate against the operators' CRDs", function () {
-        if (!kustomizeAvailable()) this.skip();
+        requireOrSkip(this, kustomizeAvailable(), "kubectl (for kubectl kustomize) is not on PATH");
         const config = parseClusterConfig(stackRaw("ai-pod-1", { serving: { profiles: [profile], cacheSize: "80Gi", gpus: 2, modelMirror: "s3://models/nim" } }));
         const [cache] = render(config, "nim-cache");
         const [service] = render(config, "nim-llm");
@@ -76,7 +76,7 @@ describe("time to first token: the model cache beside the driver build", () => {
     });
 
     it("switches the ClusterPolicy to precompiled driver images on request, and builds the driver otherwise", function () {
-        if (!kustomizeAvailable()) this.skip();
+        requireOrSkip(this, kustomizeAvailable(), "kubectl (for kubectl kustomize) is not on PATH");
         const built = render(parseClusterConfig(stackRaw("ai-pod-1")), "gpu-cluster-policy")[0] as unknown as { spec: { driver: Record<string, unknown> } };
         assert.deepEqual(built.spec.driver, { enabled: true });
         const pre = render(parseClusterConfig(stackRaw("ai-pod-1", { gpuDriver: { precompiled: true, version: "580.65.06" } })), "gpu-cluster-policy")[0];
