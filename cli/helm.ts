@@ -189,9 +189,23 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
     }
 }
 
+/**
+ * Copy a tree and make the copy writable by its owner: cpSync keeps modes, and a read-only source (a shared chart
+ * store, a package's files) would leave files the assembly below cannot rewrite (root never notices).
+ */
+export function copyWritable(src: string, dest: string, filter?: (s: string) => boolean): void {
+    cpSync(src, dest, { recursive: true, dereference: true, ...(filter ? { filter } : {}) });
+    const walk = (p: string) => {
+        const st = statSync(p);
+        if ((st.mode & 0o200) === 0) chmodSync(p, st.mode | 0o200);
+        if (st.isDirectory()) for (const f of readdirSync(p)) walk(path.join(p, f));
+    };
+    walk(dest);
+}
+
 /** Copy a chart, and fill in its missing dependencies from the chart directories (recursively). */
 function assemble(src: string, dest: string, values: unknown, i: HelmInputs, label: string, notes: string[]): void {
-    cpSync(src, dest, { recursive: true, dereference: true });
+    copyWritable(src, dest);
     const chartFile = path.join(dest, "Chart.yaml");
     const chart = readChartYaml(chartFile, path.join(i.sourcePath, path.relative(path.join(dest), chartFile)));
     const deps = chart.dependencies ?? [];
@@ -253,7 +267,7 @@ export function renderHelm(repoDir: string, i: HelmInputs, helm: string): HelmRe
     try {
         const app = path.join(tmp, path.basename(i.sourcePath));
         // The umbrella chart without what `helm dependency build` would have left in it.
-        cpSync(umbrellaDir, app, { recursive: true, filter: (s) => !/[/\\](charts|Chart\.lock)$/.test(s.slice(umbrellaDir.length)) });
+        copyWritable(umbrellaDir, app, (s) => !/[/\\](charts|Chart\.lock)$/.test(s.slice(umbrellaDir.length)));
         mkdirSync(path.join(app, "charts"), { recursive: true });
         for (const { dep: d, dir } of found) {
             assemble(dir, path.join(app, "charts", d.name), valueAt(merged, d.alias ?? d.name) ?? {}, i, `chart ${d.name} ${bare(d.version)}`, notes);

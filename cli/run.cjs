@@ -43,12 +43,9 @@ function sourcesHash() {
     return hash.digest("hex").slice(0, 20);
 }
 
-function build() {
-    const out = path.join(cache, "cli", sourcesHash(), "main.js");
-    if (fs.existsSync(out)) return out;
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    require("esbuild").buildSync({
+/** esbuild's options for the CLI's bundle. */
+function bundleOptions() {
+    return {
         entryPoints: [path.join(root, "cli", "main.ts")],
         bundle: true,
         platform: "node",
@@ -56,11 +53,30 @@ function build() {
         format: "cjs",
         // The SDKs stay in node_modules (their own files, their own module identity); only our code is bundled.
         packages: "external",
-        outfile: tmp,
         logLevel: "error",
-    });
+    };
+}
+
+function build() {
+    const out = path.join(cache, "cli", sourcesHash(), "main.js");
+    if (fs.existsSync(out)) return out;
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    require("esbuild").buildSync({ ...bundleOptions(), outfile: tmp });
     fs.renameSync(tmp, out);
     return out;
+}
+
+/**
+ * A read-only node_modules (a shared install): the same bundle, built in memory and run as if it sat in cli/, so its
+ * external requires resolve from the project's node_modules. Nothing is written.
+ */
+function runInMemory() {
+    const [file] = require("esbuild").buildSync({ ...bundleOptions(), write: false, outfile: path.join(root, "cli", "main.bundle.js") }).outputFiles;
+    const m = new Module(file.path, module);
+    m.filename = file.path;
+    m.paths = Module._nodeModulePaths(path.dirname(file.path));
+    m._compile(file.text, file.path);
 }
 
 /** SDK modules a plan never runs, replaced by stand-ins that load the real module on first use. */
@@ -174,14 +190,11 @@ if (require.main === module) {
     try {
         compiled = build();
     } catch (e) {
-        // A read-only node_modules (a shared install): no cache to compile into. Run the sources through tsx, slower
-        // but the same program, and say why once.
         if (!["EACCES", "EROFS", "EPERM"].includes(e && e.code)) throw e;
-        process.stderr.write(`note: ${cache} is not writable (${e.code}); running the TypeScript sources through tsx (slower)\n`);
-        require("tsx/cjs");
-        require(path.join(root, "cli", "main.ts"));
+        process.stderr.write(`note: ${cache} is not writable (${e.code}); building the CLI in memory on every run (slower)\n`);
     }
     if (compiled) require(compiled);
+    else runInMemory();
 } else {
-    module.exports = { lazyInternals, build, heapFlags, smallYoungGeneration };
+    module.exports = { lazyInternals, build, runInMemory, heapFlags, smallYoungGeneration };
 }

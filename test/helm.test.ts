@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { dependencyEnabled, dropNulls, findChart, helmBinary, helmVersion, oneLine, parseHelmOutput, readYamlFile, renderHelm, templateArgs } from "../cli/helm";
+import { copyWritable, dependencyEnabled, dropNulls, findChart, helmBinary, helmVersion, oneLine, parseHelmOutput, readYamlFile, renderHelm, templateArgs } from "../cli/helm";
 import { contentProblems, renderNotes, renderStack } from "../cli/render";
 import { apiVersions, openshiftRelease, openshiftReleases } from "../lib/openshift";
 import { parseClusterConfig } from "../stacks/parse";
@@ -197,6 +197,26 @@ describe("the shipped stacks, every chart rendered (../shared/refs/charts)", fun
                 "pin a version you have, or get 0.56.0 (npm run render -- --stack <name> --pull-charts, online)"]);
         } finally {
             rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("a chart from a read-only store", () => {
+    it("is copied writable, so the umbrella's dependencies can be filled in by a user who is not root", () => {
+        const tmp = mkdtempSync(path.join(tmpdir(), "ro-chart-"));
+        try {
+            const src = path.join(tmp, "store", "demo");
+            mkdirSync(path.join(src, "templates"), { recursive: true });
+            writeFileSync(path.join(src, "Chart.yaml"), "apiVersion: v2\nname: demo\nversion: 1.0.0\n");
+            writeFileSync(path.join(src, "templates", "cm.yaml"), "kind: ConfigMap\n");
+            for (const f of ["templates/cm.yaml", "Chart.yaml", "templates", ""]) chmodSync(path.join(src, f), f.endsWith(".yaml") ? 0o444 : 0o555);
+            const dest = path.join(tmp, "copy");
+            copyWritable(src, dest);
+            for (const f of ["", "Chart.yaml", "templates", "templates/cm.yaml"]) assert.ok((statSync(path.join(dest, f)).mode & 0o200) !== 0, f || "the folder");
+            chmodSync(src, 0o755);
+        } finally {
+            for (const d of ["store/demo", "store/demo/templates"]) try { chmodSync(path.join(tmp, d), 0o755); } catch { /* gone */ }
+            rmSync(tmp, { recursive: true, force: true });
         }
     });
 });

@@ -51,6 +51,22 @@ describe("the fast path changes no output", function () {
         }
     });
 
+    it("with a read-only node_modules (no cache to build into): the same plan, the CLI built in memory, nothing written there", () => {
+        const config = path.join(root, "test/fixtures/stacks", "Pulumi.ai-pod-3.yaml");
+        const out = path.join(tmp, "in-memory");
+        // The launcher's fallback, called as run.cjs calls it when build() meets EACCES/EROFS/EPERM.
+        const script = `process.argv = [process.argv[0], "main", ...${JSON.stringify(["plan", "--stack", "ai-pod-3", "--config", config, "--out", out])}];` +
+            `const l = require(${JSON.stringify(launcher)}); l.lazyInternals(); l.runInMemory();`;
+        run(["-e", script]);
+        run([launcher, "plan", "--stack", "ai-pod-3", "--config", config, "--out", path.join(tmp, "on-disk")]);
+        const memory = files(out);
+        const disk = files(path.join(tmp, "on-disk"));
+        assert.ok(memory.has("plan.json"));
+        assert.deepEqual([...memory.keys()], [...disk.keys()]);
+        for (const [k, v] of memory) assert.equal(v, disk.get(k), k);
+        assert.ok(!existsSync(path.join(root, "cli", "main.bundle.js")), "the bundle's name is only where it resolves from");
+    });
+
     it("plans several stacks in one process exactly as in separate processes", () => {
         run([launcher, "plan", "--stacks", "ai-pod-1,ai-pod-3", "--out", path.join(tmp, "many")]);
         for (const stack of ["ai-pod-1", "ai-pod-3"]) {
