@@ -25,13 +25,18 @@ const commands: Record<string, string> = {
   Measures plan time and memory per stack and for synthetic catalogs; exit 0 when every target is met, 1 otherwise.`,
     docs: `npm run docs
   Regenerates the sample PR comment in docs/pull-requests.md.`,
+    fleet: `npm run fleet -- plan [--fleet <file>] | simulate --fleet <file> [--json] [--stop-at <s> --state <file>] [--resume <file>]
+  plan: the stacks a rollout touches, ring by ring, each ring's deadline and estimated end (default fleet/rings.yaml).
+  simulate: runs the rollout's decision function (rings in order, soak, deadline, failure budget) against the fleet file's
+  simulated outcomes; no cluster, no CLI. Exit 0 when the rollout completes, 1 when it halts (docs/fleet.md).`,
 };
 const usage = `usage:\n${Object.values(commands).map((c) => `  ${c.split("\n")[0]}`).join("\n")}\n(npm run <command> -- --help for one command)`;
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
         args: rest,
+        allowPositionals: true,
         options: {
             stack: { type: "string" },
             stacks: { type: "string" },
@@ -47,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
             charts: { type: "string" },
             "pull-charts": { type: "boolean" },
             help: { type: "boolean", short: "h" },
+            fleet: { type: "string" },
+            json: { type: "boolean" },
+            "stop-at": { type: "string" },
+            state: { type: "string" },
+            resume: { type: "string" },
         },
         strict: true,
     });
@@ -58,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(usage);
         return values.help ? 0 : 2;
     }
+    // Only `fleet` takes a subcommand; anywhere else a bare word is a mistake (a flag without its --).
+    if (command !== "fleet" && positionals.length > 0) throw new ConfigProblems([`${positionals[0]}: unexpected argument; flags start with -- (npm run ${command} -- --help)`]);
     // Chart directories for every command that renders (plan:diff's base plan too): the environment carries them.
     if (values.charts) {
         const dirs = values.charts.split(",").map((d) => path.resolve(d.trim())).filter(Boolean);
@@ -72,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
         case "plan:diff": return (await import("./diff")).diffCommand(values);
         case "bench": return (await import("./bench")).benchCommand();
         case "docs": return (await import("./docs")).docsCommand();
+        case "fleet": return (await import("./fleet")).fleetCommand(positionals[0], values);
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;

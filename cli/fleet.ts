@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { formatDuration, planCluster } from "../lib/plan";
+import { ConfigProblems } from "../lib/problems";
+import { Fleet, parseFleet, parseJournal, simulate } from "../lib/rollout";
+import { parseClusterConfig } from "../stacks/parse";
+import { checkInputFile, loadStack, readYaml, stackNames } from "./stackFile";
+
+/** A stack's gated time-to-ready estimate from its stack file (seconds). */
+export function estimatedReady(dir: string, stack: string): number | undefined {
+    if (!existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) return undefined;
+    return planCluster(parseClusterConfig(loadStack(dir, stack))).gated.totalSeconds;
+}
+
+/**
+ * A stack's default deadline: its gated time-to-ready estimate with a margin (half again, plus ten minutes for the
+ * bootstrap and Pulumi's own steps), as the plan estimates it from its stack file.
+ */
+export function estimatedDeadline(dir: string, stack: string): number | undefined {
+    const total = estimatedReady(dir, stack);
+    return total === undefined ? undefined : Math.ceil(total * 1.5) + 600;
+}
+
+export function loadFleet(dir: string, file: string): Fleet {
+    checkInputFile("--fleet", file);
+    return parseFleet(file, readYaml(file, "the fleet file"), (s) => existsSync(path.join(dir, `Pulumi.${s}.yaml`)), (s) => estimatedDeadline(dir, s), stackNames(dir));
+}
+
+/**
+ * The ring plan: which stacks a rollout touches, ring by ring, with each ring's deadline and its estimated end, from
+ * the same simulator run with every stack healthy at its estimate (or at its simulated outcome).
+ */
+export function ringPlan(dir: string, fleet: Fleet): string {
+    const estimate = (s: string) => estimatedReady(dir, s);
+    const outcomes = fleet.outcomes ?? Object.fromEntries(fleet.rings.flatMap((r) => r.stacks.map((s) => [s, { healthyAfter: estimate(s) ?? r.deadlineSeconds }])));
+    const run = simulate({ ...fleet, outcomes });
+    const lines = [`Rollout plan: ${fleet.rings.length} rings, ${fleet.rings.reduce((n, r) => n + r.stacks.length, 0)} stacks${fleet.outcomes ? " (simulated outcomes)" : ", each healthy at its estimate"}`];
+    let previousEnd = 0;
+    for (const [i, r] of fleet.rings.entries()) {
+        // A ring ends when the next one starts (its soak over), the last one when the rollout completes.
+        const next = fleet.rings[i + 1];
+        const nextStarts = next ? run.output.touched.filter((t) => next.stacks.includes(t.stack)).map((t) => t.startSeconds) : [];
+        const end = next ? (nextStarts.length > 0 ? Math.min(...nextStarts) : undefined) : run.output.completedAtSeconds ?? undefined;
+        const head = `  ${i + 1}. ${r.name}: ${r.stacks.join(", ")} (at most ${r.maxParallel} at once, deadline ${formatDuration(r.deadlineSeconds)} each, ` +
+            `failure budget ${r.failureBudget}, soak ${formatDuration(r.soakSeconds)})`;
+        if (end === undefined) {
+            lines.push(`${head}: from ${formatDuration(previousEnd)}, halts at ${formatDuration(run.output.haltedAtSeconds ?? previousEnd)}: ${run.output.haltReason}`);
+            lines.push(...fleet.rings.slice(i + 1).map((later, k) => `  ${i + k + 2}. ${later.name}: ${later.stacks.join(", ")}: not reached`));
+            return lines.join("\n");
+        }
+        lines.push(`${head}: ${formatDuration(previousEnd)} -> ${formatDuration(end)}`);
+        previousEnd = end;
+    }
+    lines.push(`  total: ${formatDuration(previousEnd)}${fleet.outcomes ? "" : " if every stack turns healthy at its estimate"}`);
+    return lines.join("\n");
+}
+
+/** `fleet simulate`: the decision function against simulated stacks; exit 0 when the rollout completes, 1 when it halts. */
+export function fleetCommand(sub: string | undefined, values: { fleet?: string; json?: boolean; "stop-at"?: string; state?: string; resume?: string }): number {
+    const dir = process.cwd();
+    if (sub === "plan") {
+        console.log(ringPlan(dir, loadFleet(dir, path.resolve(values.fleet ?? "fleet/rings.yaml"))));
+        return 0;
+    }
+    if (sub !== "simulate") throw new ConfigProblems([`fleet: ${JSON.stringify(sub ?? "")} is not a fleet command; use fleet plan [--fleet <file>] or fleet simulate --fleet <file> --json`]);
+    if (!values.fleet) throw new ConfigProblems(["--fleet: missing; give the fleet file (rings, soak, deadline, budget, outcomes)"]);
+    const fleet = loadFleet(dir, path.resolve(values.fleet));
+    if (!fleet.outcomes) throw new ConfigProblems([`${values.fleet}: outcomes: missing; simulate needs each stack's outcome (healthyAfter, failsAfter or stuck)`]);
+    let stopAt: number | undefined;
+    if (values["stop-at"] !== undefined) {
+        stopAt = Number(values["stop-at"]);
+        if (!Number.isInteger(stopAt) || stopAt < 0) throw new ConfigProblems([`--stop-at: ${JSON.stringify(values["stop-at"])} is not a whole number of seconds; give seconds from the rollout's start`]);
+        if (!values.state) throw new ConfigProblems(["--state: missing; --stop-at writes the journal there, for --resume"]);
+    }
+    let resume;
+    if (values.resume) {
+        checkInputFile("--resume", values.resume);
+        let raw: unknown;
+        try {
+            raw = JSON.parse(readFileSync(values.resume, "utf8"));
+        } catch (e) {
+            throw new ConfigProblems([`${values.resume}: not JSON (${e instanceof Error ? e.message : String(e)}); give a journal written by fleet simulate --state`]);
+        }
+        resume = parseJournal(values.resume, raw);
+    }
+    const r = simulate(fleet, { ...(stopAt !== undefined ? { stopAt } : {}), ...(resume ? { resume } : {}) });
+    if (values.state) writeFileSync(values.state, `${JSON.stringify(r.journal, null, 2)}\n`);
+    if (values.json) console.log(JSON.stringify(r.output));
+    else {
+        for (const t of r.output.touched) console.log(`${String(t.startSeconds).padStart(7)} s  start ${t.stack}`);
+        console.log(r.output.halted ? `halted at ${r.output.haltedAtSeconds} s: ${r.output.haltReason}`
+            : r.output.completedAtSeconds !== null ? `completed at ${r.output.completedAtSeconds} s` : `stopped at ${stopAt} s (journal in ${values.state})`);
+    }
+    return r.output.halted ? 1 : 0;
+}

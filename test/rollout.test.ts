@@ -1,0 +1,223 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { decide, Fleet, JournalEvent, Outcome, parseFleet, simulate } from "../lib/rollout";
+import { ringPlan } from "../cli/fleet";
+import { problemLines, root } from "./helpers";
+
+const outcome: fc.Arbitrary<Outcome> = fc.oneof(
+    fc.record({ healthyAfter: fc.integer({ min: 0, max: 60 }) }),
+    fc.integer({ min: 0, max: 60 }).chain((h) => fc.record({ healthyAfter: fc.constant(h), degradesAfter: fc.integer({ min: h, max: h + 60 }) })),
+    fc.record({ failsAfter: fc.integer({ min: 0, max: 60 }) }),
+    fc.constant({ stuck: true as const }),
+);
+
+/** Random fleets: 1-4 rings of 1-5 stacks, each stack a random outcome. */
+const fleets: fc.Arbitrary<Fleet> = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }).chain((sizes) => {
+    let n = 0;
+    const names = sizes.map((k) => Array.from({ length: k }, () => `s${String(++n).padStart(2, "0")}`));
+    return fc.record({
+        rings: fc.tuple(...names.map((stacks, i) => fc.record({
+            name: fc.constant(`r${i}`),
+            stacks: fc.constant(stacks),
+            maxParallel: fc.integer({ min: 1, max: stacks.length }),
+            failureBudget: i === 0 ? fc.constant(0) : fc.integer({ min: 0, max: 2 }),
+            soakSeconds: fc.integer({ min: 0, max: 40 }),
+            deadlineSeconds: fc.integer({ min: 1, max: 70 }),
+        }))),
+        outcomes: fc.tuple(...names.flat().map(() => outcome)).map((os) => Object.fromEntries(names.flat().map((s, i) => [s, os[i]]))),
+    });
+});
+
+const ringOf = (f: Fleet, stack: string) => f.rings.findIndex((r) => r.stacks.includes(stack));
+
+describe("fleet rollout: the decision function and the simulator (pure, property tests)", function () {
+    this.timeout(120_000);
+
+    it("starts later rings only after the earlier ones completed; after a halt nothing starts, and only the halting ring's started stacks are touched", () => {
+        fc.assert(fc.property(fleets, (f) => {
+            const { output, journal } = simulate(f);
+            const starts = journal.events.filter((e) => e.kind === "started");
+            assert.equal(new Set(starts.map((e) => e.stack)).size, starts.length, "no stack starts twice");
+            // Rings in order: a ring's first start is no earlier than the previous ring's completion, which decide
+            // reports as done/next-ring only once that soak ended.
+            for (const [i, ring] of f.rings.entries()) {
+                const mine = starts.filter((e) => ring.stacks.includes(e.stack));
+                if (i > 0 && mine.length > 0) {
+                    const before = decide({ rings: f.rings.slice(0, i) }, journal.release, journal.events, mine[0].t);
+                    assert.equal(before.kind, "done", `ring ${ring.name} started before ring ${f.rings[i - 1].name} completed`);
+                    assert.ok(before.kind === "done" && before.at <= mine[0].t);
+                }
+            }
+            if (output.halted) {
+                const haltRing = Math.max(...starts.map((e) => ringOf(f, e.stack)));
+                // Every earlier ring in full, the halting ring's started ones, nothing later.
+                const earlier = f.rings.slice(0, haltRing).reduce((n, r) => n + r.stacks.length, 0);
+                assert.ok(output.touched.length <= earlier + f.rings[haltRing].stacks.length);
+                assert.ok(starts.every((e) => ringOf(f, e.stack) <= haltRing));
+                assert.ok(starts.every((e) => e.t <= output.haltedAtSeconds!), "nothing starts after the halt");
+                assert.equal(output.completedAtSeconds, null);
+            } else {
+                assert.equal(output.touched.length, f.rings.reduce((n, r) => n + r.stacks.length, 0), "a completed rollout touched every stack");
+                assert.ok(output.completedAtSeconds !== null);
+            }
+        }), { numRuns: 400 });
+    });
+
+    it("halts at the exact second the budget is exceeded: a halt then, none a second before", () => {
+        fc.assert(fc.property(fleets, (f) => {
+            const { output, journal } = simulate(f);
+            if (!output.halted) return;
+            const at = output.haltedAtSeconds!;
+            const then = decide(f, journal.release, journal.events, at);
+            assert.equal(then.kind, "halt");
+            if (at > 0) assert.notEqual(decide(f, journal.release, journal.events, at - 1).kind, "halt");
+            // The failures it names are more than the ring's budget.
+            const ring = f.rings.find((r) => then.kind === "halt" && r.name === then.ring)!;
+            assert.ok(then.kind === "halt" && then.stacks.length === ring.failureBudget + 1);
+        }), { numRuns: 400 });
+    });
+
+    it("never runs more than maxParallel stacks of a ring at once", () => {
+        fc.assert(fc.property(fleets, (f) => {
+            const { journal } = simulate(f);
+            const times = [...new Set(journal.events.map((e) => e.t))];
+            for (const ring of f.rings) {
+                for (const t of times) {
+                    // Running at t: started by t, no verdict by t (healthy, failed, or the deadline passed).
+                    const running = ring.stacks.filter((s) => {
+                        const ev = journal.events.filter((e) => e.stack === s && e.t <= t);
+                        const start = ev.find((e) => e.kind === "started");
+                        return start && !ev.some((e) => e.kind === "healthy" || e.kind === "failed") && t < start.t + ring.deadlineSeconds;
+                    });
+                    assert.ok(running.length <= ring.maxParallel, `${ring.name} at ${t}: ${running.join(",")}`);
+                }
+            }
+        }), { numRuns: 300 });
+    });
+
+    it("resumed at any step, equals the uninterrupted run, and starts no stack twice", () => {
+        fc.assert(fc.property(fleets, fc.integer({ min: 0, max: 400 }), (f, stopAt) => {
+            const whole = simulate(f);
+            const first = simulate(f, { stopAt });
+            const resumed = first.finished ? first : simulate(f, { resume: JSON.parse(JSON.stringify(first.journal)) });
+            assert.deepEqual(resumed.output, whole.output);
+            if (!first.finished) {
+                assert.equal(first.output.halted, false);
+                assert.equal(first.output.completedAtSeconds, null);
+                assert.ok(first.output.touched.every((t) => t.startSeconds <= stopAt));
+            }
+        }), { numRuns: 400 });
+    });
+
+    it("counts only verdicts of the release being rolled out, never a Healthy left from before", () => {
+        fc.assert(fc.property(fleets, fc.integer({ min: 0, max: 200 }), (f, now) => {
+            const { journal } = simulate(f);
+            const stale: JournalEvent[] = f.rings.flatMap((r) => r.stacks.map((stack) => ({ t: 0, stack, kind: "healthy" as const, release: "previous" })));
+            const mixed = [...stale, ...journal.events].sort((a, b) => a.t - b.t);
+            assert.deepEqual(decide(f, journal.release, mixed, now), decide(f, journal.release, journal.events, now));
+        }), { numRuns: 200 });
+        // On its own, a Healthy of another release does not complete a ring.
+        const f: Fleet = { rings: [{ name: "canary", stacks: ["a"], maxParallel: 1, failureBudget: 0, soakSeconds: 0, deadlineSeconds: 100 }, { name: "rest", stacks: ["b"], maxParallel: 1, failureBudget: 0, soakSeconds: 0, deadlineSeconds: 100 }] };
+        const events: JournalEvent[] = [{ t: 0, stack: "a", kind: "started", release: "r2" }, { t: 1, stack: "a", kind: "healthy", release: "r1" }];
+        assert.deepEqual(decide(f, "r2", events, 5), { kind: "wait", ring: "canary", until: 100 });
+    });
+
+    it("the first ring tolerates no failure; a stuck stack fails at its deadline; a degrade after the soak is ignored", () => {
+        const ring = (name: string, stacks: string[], extra: Partial<Fleet["rings"][number]> = {}) => ({ name, stacks, maxParallel: stacks.length, failureBudget: 0, soakSeconds: 10, deadlineSeconds: 100, ...extra });
+        let r = simulate({ rings: [ring("canary", ["a", "b"]), ring("rest", ["c"])], outcomes: { a: { healthyAfter: 5 }, b: { stuck: true }, c: { healthyAfter: 1 } } });
+        assert.deepEqual(r.output, { touched: [{ stack: "a", startSeconds: 0 }, { stack: "b", startSeconds: 0 }], halted: true, haltedAtSeconds: 100, completedAtSeconds: null,
+            haltReason: "ring canary: 1 failed, more than its budget of 0: b (not healthy by its deadline (100 s) at 100 s)" });
+        r = simulate({ rings: [ring("canary", ["a"]), ring("rest", ["c"])], outcomes: { a: { healthyAfter: 5, degradesAfter: 15 }, c: { healthyAfter: 1 } } });
+        assert.deepEqual([r.output.halted, r.output.completedAtSeconds], [false, 15 + 1 + 10]);
+        r = simulate({ rings: [ring("canary", ["a"]), ring("rest", ["c"])], outcomes: { a: { healthyAfter: 5, degradesAfter: 14 }, c: { healthyAfter: 1 } } });
+        assert.deepEqual([r.output.halted, r.output.haltedAtSeconds], [true, 14]);
+    });
+});
+
+describe("fleet file and fleet simulate (command line)", function () {
+    this.timeout(60_000);
+    const fixture = path.join(root, "test/fixtures/fleets/three-rings.yaml");
+    const fleetCli = (args: string[]) => spawnSync(process.execPath, [path.join(root, "cli/run.cjs"), "fleet", ...args], { cwd: root, encoding: "utf8" });
+
+    it("refuses a stack in two rings, a stack without a stack file or outcome, and a degrade before healthy: one line each", () => {
+        const lines = problemLines(() => parseFleet("f.yaml", {
+            deadlineSeconds: 60,
+            rings: [{ name: "a", stacks: ["x", "y"] }, { name: "b", stacks: ["y", "z"] }],
+            outcomes: { x: { healthyAfter: 5, degradesAfter: 2 }, y: { stuck: true }, w: { failsAfter: 1 } },
+        }, () => false));
+        assert.deepEqual(lines, [
+            "f.yaml: rings[1].stacks: \"y\" is also in ring \"a\"; put every stack in exactly one ring",
+            "f.yaml: outcomes: no outcome for \"z\"; give each simulated stack healthyAfter, failsAfter or stuck",
+            "f.yaml: outcomes: \"w\" is in no ring; remove it or add it to a ring",
+            "f.yaml: outcomes.x.degradesAfter: 2 is before healthyAfter 5; a stack degrades only after it turned healthy",
+        ]);
+        assert.deepEqual(problemLines(() => parseFleet("f.yaml", { deadlineSeconds: 60, rings: [{ name: "a", stacks: ["nope"] }] }, () => false)),
+            ["f.yaml: rings[0].stacks: \"nope\" has no stack file Pulumi.nope.yaml; add it or remove the stack"]);
+        assert.equal(problemLines(() => parseFleet("f.yaml", { rings: [{ name: "a", stacks: ["x"], maxParallel: 0 }], outcomes: { x: { stuck: true } } }, () => true)).length, 1);
+    });
+
+    it("a real fleet names every stack file of the repository, once", () => {
+        assert.deepEqual(problemLines(() => parseFleet("f.yaml", { deadlineSeconds: 60, rings: [{ name: "a", stacks: ["x"] }] }, () => true, undefined, ["x", "y", "z"])),
+            ["f.yaml: rings: \"y\", \"z\" is in no ring (its stack file exists); add it to a ring"]);
+    });
+
+    it("plans the rollout ring by ring: each ring's window from the simulator with every stack healthy at its estimate, or where it halts", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "fleet-plan-"));
+        try {
+            // The ring plan of a simulated fleet needs no stack file. rest: b 180-240, then c 240-270 (one at a time), soak to 330.
+            const f = parseFleet("f.yaml", { soakSeconds: 60, deadlineSeconds: 600, rings: [{ name: "canary", stacks: ["a"] }, { name: "rest", stacks: ["b", "c"], maxParallel: 1 }],
+                outcomes: { a: { healthyAfter: 120 }, b: { healthyAfter: 60 }, c: { healthyAfter: 30 } } }, () => false);
+            assert.deepEqual(ringPlan(dir, f).split("\n"), [
+                "Rollout plan: 2 rings, 3 stacks (simulated outcomes)",
+                "  1. canary: a (at most 1 at once, deadline 10m 00s each, failure budget 0, soak 1m 00s): 0m 00s -> 3m 00s",
+                "  2. rest: b, c (at most 1 at once, deadline 10m 00s each, failure budget 0, soak 1m 00s): 3m 00s -> 5m 30s",
+                "  total: 5m 30s",
+            ]);
+            const halted = parseFleet("f.yaml", { deadlineSeconds: 600, rings: [{ name: "canary", stacks: ["a"] }, { name: "rest", stacks: ["b"] }], outcomes: { a: { failsAfter: 5 }, b: { healthyAfter: 1 } } }, () => false);
+            assert.deepEqual(ringPlan(dir, halted).split("\n").slice(1), [
+                "  1. canary: a (at most 1 at once, deadline 10m 00s each, failure budget 0, soak 0m 00s): from 0m 00s, halts at 0m 05s: ring canary: 1 failed, more than its budget of 0: a (pulumi up failed at 5 s)",
+                "  2. rest: b: not reached",
+            ]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("derives a ring's deadline from its stacks' estimates, and sets the first ring's budget to none", () => {
+        const f = parseFleet("f.yaml", { failureBudget: 2, rings: [{ name: "a", stacks: ["x"] }, { name: "b", stacks: ["y", "z"] }] }, () => true, (s) => ({ x: 100, y: 300, z: 200 })[s]);
+        assert.deepEqual(f.rings.map((r) => [r.deadlineSeconds, r.failureBudget, r.maxParallel]), [[100, 0, 1], [300, 2, 2]]);
+    });
+
+    it("simulate --json prints the touched stacks in start order and exits 1 on a halt; --stop-at/--resume give the same output", () => {
+        const whole = fleetCli(["simulate", "--fleet", fixture, "--json"]);
+        assert.equal(whole.status, 1, whole.stderr);
+        const out = JSON.parse(whole.stdout) as { touched: { stack: string }[]; halted: boolean; haltedAtSeconds: number };
+        assert.deepEqual(out.touched.map((t) => t.stack), ["c01", "c02", "c03", "c04"]);
+        assert.deepEqual([out.halted, out.haltedAtSeconds], [true, 1550]);
+        const tmp = mkdtempSync(path.join(tmpdir(), "fleet-"));
+        try {
+            const state = path.join(tmp, "journal.json");
+            const stopped = fleetCli(["simulate", "--fleet", fixture, "--json", "--stop-at", "950", "--state", state]);
+            assert.equal(stopped.status, 0, stopped.stderr);
+            assert.deepEqual(JSON.parse(stopped.stdout), { touched: [{ stack: "c01", startSeconds: 0 }, { stack: "c02", startSeconds: 900 }, { stack: "c03", startSeconds: 900 }],
+                halted: false, haltedAtSeconds: null, completedAtSeconds: null, haltReason: "" });
+            const resumed = fleetCli(["simulate", "--fleet", fixture, "--json", "--resume", state]);
+            assert.equal(resumed.stdout, whole.stdout);
+            assert.equal(resumed.status, 1);
+            // A journal of another fleet, or not a journal: one line.
+            const other = path.join(tmp, "other.yaml");
+            writeFileSync(other, readFileSync(fixture, "utf8").replace("soakSeconds: 300", "soakSeconds: 301"));
+            const wrong = fleetCli(["simulate", "--fleet", other, "--json", "--resume", state]);
+            assert.equal(wrong.status, 1);
+            assert.match(wrong.stderr, /^--resume: the journal was written for another fleet file \([0-9a-f]+, this one is [0-9a-f]+\); resume with the fleet file it was started with\n$/);
+            writeFileSync(state, "{\"version\": 1}");
+            assert.match(fleetCli(["simulate", "--fleet", fixture, "--resume", state]).stderr, /^.*journal\.json: fleet: .*; give a journal written by fleet simulate --state\n$/);
+        } finally {
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+});
