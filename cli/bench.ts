@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { decide, Fleet, simulate } from "../lib/rollout";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
@@ -36,6 +37,19 @@ function timeRun(dir: string, args: string[], env: Record<string, string> = {}):
 /** `plan` through the compiled CLI, directly. */
 function timePlan(dir: string, args: string[], node: string[] = []): Run {
     return timeRun(dir, [process.execPath, ...node, launcher(dir), "plan", ...args]);
+}
+
+/** A synthetic fleet: `stacks` stacks in `rings` rings, every one healthy after 10-25 minutes, a few degrading late. */
+export function syntheticFleet(stacks: number, rings: number): Fleet {
+    const names = Array.from({ length: stacks }, (_, i) => `c${String(i + 1).padStart(4, "0")}`);
+    const per = Math.ceil(stacks / rings);
+    return {
+        rings: Array.from({ length: rings }, (_, r) => {
+            const mine = names.slice(r * per, (r + 1) * per);
+            return { name: `ring-${r}`, stacks: mine, maxParallel: Math.max(1, Math.ceil(mine.length / 3)), failureBudget: r === 0 ? 0 : 2, soakSeconds: 900, deadlineSeconds: 3600 };
+        }).filter((r) => r.stacks.length > 0),
+        outcomes: Object.fromEntries(names.map((n, i) => [n, i % 97 === 50 ? { healthyAfter: 600 + (i * 37) % 900, degradesAfter: 7200 } : { healthyAfter: 600 + (i * 37) % 900 }])),
+    };
 }
 
 /** A synthetic cluster: the catalog plus `extra` components of our own, each depending on up to three earlier ones. */
@@ -216,6 +230,28 @@ export function benchCommand(): number {
         const ms = Math.min(...[0, 1, 2, 3, 4].map(() => graphChecks(nodes)));
         if (n === 10_000 && ms >= 1000) failed = true;
         console.log(`  ${`${n} components`.padEnd(40)} ${fmt(ms, 1)}  ${fmt((ms / n) * 1000, 2)}`);
+    }
+
+    console.log("\nfleet rollout (in process)                 ms       target");
+    {
+        // The decision on a 1,000-stack fleet with its whole journal (every start and verdict), and a 300-stack,
+        // 10-ring simulated rollout from start to end.
+        const big = syntheticFleet(1_000, 10);
+        const finished = simulate(big).journal;
+        const times = [0, finished.now / 2, finished.now].map((now) => {
+            const t0 = performance.now();
+            decide(big, finished.release, finished.events, now);
+            return performance.now() - t0;
+        });
+        const decisionMs = Math.max(...times);
+        if (decisionMs >= 1000) failed = true;
+        console.log(`  ${`one decision, 1,000 stacks, ${finished.events.length} events`.padEnd(40)} ${fmt(decisionMs, 1)}   < 1,000 ms: ${mark(true, decisionMs >= 1000)}`);
+        const fleet = syntheticFleet(300, 10);
+        const t0 = performance.now();
+        const r = simulate(fleet);
+        const simMs = performance.now() - t0;
+        if (simMs >= 2000) failed = true;
+        console.log(`  ${`simulate 300 stacks, 10 rings (${r.output.completedAtSeconds !== null ? "completes" : "halts"})`.padEnd(40)} ${fmt(simMs, 1)}   < 2,000 ms: ${mark(true, simMs >= 2000)}`);
     }
 
     console.log("\nestimated time to ready (catalog estimates, not measurements)");
