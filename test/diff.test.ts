@@ -1,6 +1,6 @@
 import { JSDOM } from "jsdom";
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -13,7 +13,7 @@ import { diffReport } from "../lib/diffReport";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
 import { parseClusterConfig } from "../stacks/parse";
-import { fixtureStack, root, stackRaw } from "./helpers";
+import { fixtureStack, requireOrSkip, root, stackRaw } from "./helpers";
 
 interface MermaidDb { getVertices(): Map<string, unknown>; getEdges(): { start: string; end: string }[] }
 interface MermaidApi {
@@ -204,6 +204,31 @@ describe("the pull-request workflow", () => {
         assert.deepEqual([preview.with?.command, preview.with?.["comment-on-pr"], preview.with?.diff], ["preview", true, true]);
         for (const job of Object.values(wf.jobs)) {
             for (const s of job.steps) if (s.uses) assert.match(s.uses, /@v\d+\.\d+\.\d+$/, `${s.uses} pinned to a version`);
+        }
+    });
+
+    it("looks each stack's kubeconfig up under a name GitHub can store: letters, digits and underscores only", function () {
+        const text = readFileSync(path.join(root, ".github/workflows/preview.yml"), "utf8");
+        const wf = parseYaml(text) as { jobs: Record<string, { env?: Record<string, string>; steps: { id?: string; run?: string }[] }> };
+        assert.equal(wf.jobs["pulumi-preview"].env?.KUBECONFIG_DATA, "${{ secrets[matrix.kubeconfigSecret] }}");
+        // The job's own shell, run on stack file names (jq is on GitHub's runners; locally it may be missing).
+        const find = wf.jobs.stacks.steps.find((s) => s.id === "find")!.run!;
+        const dir = mkdtempSync(path.join(tmpdir(), "wf-"));
+        try {
+            for (const s of ["ai-pod-1", "lab.east", "Edge_2"]) writeFileSync(path.join(dir, `Pulumi.${s}.yaml`), "");
+            requireOrSkip(this, spawnSync("jq", ["--version"]).status === 0, "jq is not on PATH");
+            const r = spawnSync("bash", ["-euo", "pipefail", "-c", find], { cwd: dir, encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: path.join(dir, "out") } });
+            assert.equal(r.status, 0, r.stderr);
+            const matrix = JSON.parse(readFileSync(path.join(dir, "out"), "utf8").replace(/^matrix=/, "")) as { include: { stack: string; kubeconfigSecret: string }[] };
+            assert.deepEqual(matrix.include, [
+                { stack: "Edge_2", kubeconfigSecret: "KUBECONFIG_EDGE_2" },
+                { stack: "ai-pod-1", kubeconfigSecret: "KUBECONFIG_AI_POD_1" },
+                { stack: "lab.east", kubeconfigSecret: "KUBECONFIG_LAB_EAST" },
+            ]);
+            // GitHub's rule for secret names (docs: "Naming your secrets").
+            for (const m of matrix.include) assert.match(m.kubeconfigSecret, /^[A-Z_][A-Z0-9_]*$/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });
