@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { formatDuration, planCluster } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
-import { Fleet, parseFleet, parseJournal, simulate } from "../lib/rollout";
+import { labelPrefix } from "../lib/application";
+import { rolloutWorkflow } from "../lib/rolloutWorkflow";
+import { applicationsVerdict, Fleet, LiveApplication, parseFleet, parseJournal, simulate } from "../lib/rollout";
 import { parseClusterConfig } from "../stacks/parse";
 import { checkInputFile, loadStack, readYaml, stackNames } from "./stackFile";
 
@@ -55,14 +58,76 @@ export function ringPlan(dir: string, fleet: Fleet): string {
     return lines.join("\n");
 }
 
-/** `fleet simulate`: the decision function against simulated stacks; exit 0 when the rollout completes, 1 when it halts. */
-export function fleetCommand(sub: string | undefined, values: { fleet?: string; json?: boolean; "stop-at"?: string; state?: string; resume?: string }): number {
+/**
+ * `fleet verify`: the stack's cluster has taken the release: every platform Application Synced and Healthy, the ones
+ * reading this repository at `--revision`. Without --soak it polls until that holds or the deadline passes; with
+ * --soak it samples over that window and fails on any sample that does not hold. Reads the cluster with kubectl.
+ */
+export function verifyCommand(values: { stack?: string; config?: string; revision?: string; deadline?: string; soak?: string; interval?: string }): number {
+    if (!values.stack) throw new ConfigProblems(["--stack: missing; give the stack whose cluster to verify"]);
+    if (!values.revision || !/^[0-9a-f]{7,40}$/.test(values.revision)) throw new ConfigProblems([`--revision: ${JSON.stringify(values.revision ?? "")} is not a commit; give the commit the rollout applied (github.sha)`]);
+    const num = (flag: string, v: string | undefined, fallback: number) => {
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new ConfigProblems([`--${flag}: ${JSON.stringify(v)} is not a whole number of seconds`]);
+        return n;
+    };
     const dir = process.cwd();
+    const config = parseClusterConfig(loadStack(dir, values.stack, values.config));
+    const deadline = num("deadline", values.deadline, estimatedDeadline(dir, values.stack) ?? 3600);
+    const soak = values.soak === undefined ? undefined : num("soak", values.soak, 0);
+    const interval = num("interval", values.interval, 15);
+    const expected = config.components.map((c) => c.name);
+    const check = (): string[] => {
+        const args = [...(config.kubernetes.context ? ["--context", config.kubernetes.context] : []), "-n", config.argocd.namespace,
+            "get", "applications.argoproj.io", "-l", `${labelPrefix}/component`, "-o", "json", "--request-timeout=20s"];
+        const r = spawnSync("kubectl", args, { encoding: "utf8" });
+        if (r.error || r.status !== 0) return [`kubectl: ${(r.error?.message ?? r.stderr).trim().split("\n")[0]}`];
+        return applicationsVerdict((JSON.parse(r.stdout) as { items: LiveApplication[] }).items, expected, config.gitops.repoUrl, values.revision!);
+    };
+    const start = Date.now();
+    const window = (soak ?? deadline) * 1000;
+    for (;;) {
+        const problems = check();
+        const elapsed = Date.now() - start;
+        if (soak === undefined && problems.length === 0) {
+            console.log(`${values.stack}: all ${expected.length} Applications Synced and Healthy at ${values.revision.slice(0, 12)} after ${Math.round(elapsed / 1000)} s`);
+            return 0;
+        }
+        if (soak !== undefined && problems.length > 0) {
+            console.error(`${values.stack}: unhealthy during the soak, ${Math.round(elapsed / 1000)} s in:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+            return 1;
+        }
+        if (elapsed + interval * 1000 > window) {
+            if (soak !== undefined) {
+                console.log(`${values.stack}: healthy through the ${soak} s soak`);
+                return 0;
+            }
+            console.error(`${values.stack}: not healthy by its deadline (${deadline} s):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+            return 1;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, interval * 1000);
+    }
+}
+
+/** `fleet simulate`: the decision function against simulated stacks; exit 0 when the rollout completes, 1 when it halts. */
+export function fleetCommand(sub: string | undefined, values: { fleet?: string; json?: boolean; "stop-at"?: string; state?: string; resume?: string; stack?: string; config?: string;
+    revision?: string; deadline?: string; soak?: string; interval?: string; out?: string }): number {
+    const dir = process.cwd();
+    if (sub === "verify") return verifyCommand(values);
+    if (sub === "workflow") {
+        const fleet = loadFleet(dir, path.resolve(values.fleet ?? "fleet/rings.yaml"));
+        if (fleet.outcomes) throw new ConfigProblems([`${values.fleet}: outcomes: a simulated fleet has no workflow; give the real fleet file`]);
+        const out = path.resolve(values.out ?? ".github/workflows/rollout.yml");
+        writeFileSync(out, rolloutWorkflow(fleet));
+        console.log(`Wrote ${path.relative(dir, out)}: ${fleet.rings.length} rings, ${fleet.rings.reduce((n, r) => n + r.stacks.length, 0)} stacks`);
+        return 0;
+    }
     if (sub === "plan") {
         console.log(ringPlan(dir, loadFleet(dir, path.resolve(values.fleet ?? "fleet/rings.yaml"))));
         return 0;
     }
-    if (sub !== "simulate") throw new ConfigProblems([`fleet: ${JSON.stringify(sub ?? "")} is not a fleet command; use fleet plan [--fleet <file>] or fleet simulate --fleet <file> --json`]);
+    if (sub !== "simulate") throw new ConfigProblems([`fleet: ${JSON.stringify(sub ?? "")} is not a fleet command; use fleet plan, fleet simulate, fleet verify or fleet workflow`]);
     if (!values.fleet) throw new ConfigProblems(["--fleet: missing; give the fleet file (rings, soak, deadline, budget, outcomes)"]);
     const fleet = loadFleet(dir, path.resolve(values.fleet));
     if (!fleet.outcomes) throw new ConfigProblems([`${values.fleet}: outcomes: missing; simulate needs each stack's outcome (healthyAfter, failsAfter or stuck)`]);

@@ -27,6 +27,9 @@ const commands: Record<string, string> = {
   Regenerates the sample PR comment in docs/pull-requests.md.`,
     fleet: `npm run fleet -- plan [--fleet <file>] | simulate --fleet <file> [--json] [--stop-at <s> --state <file>] [--resume <file>]
   plan: the stacks a rollout touches, ring by ring, each ring's deadline and estimated end (default fleet/rings.yaml).
+  verify --stack <s> --revision <sha> [--deadline <s> | --soak <s>] [--interval <s>]: the cluster took the release
+  (every Application Synced and Healthy at that commit), polled until the deadline, or sampled over the soak.
+  workflow: writes .github/workflows/rollout.yml from fleet/rings.yaml.
   simulate: runs the rollout's decision function (rings in order, soak, deadline, failure budget) against the fleet file's
   simulated outcomes; no cluster, no CLI. Exit 0 when the rollout completes, 1 when it halts (docs/fleet.md).`,
 };
@@ -57,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
             "stop-at": { type: "string" },
             state: { type: "string" },
             resume: { type: "string" },
+            revision: { type: "string" },
+            deadline: { type: "string" },
+            soak: { type: "string" },
+            interval: { type: "string" },
         },
         strict: true,
     });

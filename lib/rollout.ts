@@ -337,3 +337,40 @@ export function parseJournal(file: string, raw: unknown): Journal {
     }
     return parsed.data;
 }
+
+/** What `kubectl get applications -o json` gives of an Application, as far as a verdict needs. */
+export interface LiveApplication {
+    readonly metadata: { readonly name: string };
+    readonly spec?: { readonly source?: { readonly repoURL?: string; readonly chart?: string } };
+    readonly status?: {
+        readonly sync?: { readonly status?: string; readonly revision?: string };
+        readonly health?: { readonly status?: string };
+    };
+}
+
+/**
+ * A cluster's verdict on the release just applied: every platform Application Synced and Healthy, and each one that
+ * reads the GitOps repository synced at the release's commit (a Healthy from an older revision is not this release's;
+ * a chart from a mirror is pinned by version, so its revision is the chart's). One line per Application not there.
+ */
+export function applicationsVerdict(apps: readonly LiveApplication[], expected: readonly string[], repoUrl: string, revision: string): string[] {
+    const problems: string[] = [];
+    const byName = new Map(apps.map((a) => [a.metadata.name, a]));
+    for (const name of expected) {
+        const a = byName.get(name);
+        if (!a) {
+            problems.push(`${name}: no such Application yet`);
+            continue;
+        }
+        const sync = a.status?.sync?.status ?? "Unknown";
+        const health = a.status?.health?.status ?? "Unknown";
+        const ours = a.spec?.source?.repoURL === repoUrl && !a.spec.source.chart;
+        const at = a.status?.sync?.revision ?? "";
+        const wrong: string[] = [];
+        if (sync !== "Synced") wrong.push(sync);
+        if (health !== "Healthy") wrong.push(health);
+        if (ours && at !== revision) wrong.push(`at ${at.slice(0, 12) || "no revision"}, not ${revision.slice(0, 12)}`);
+        if (wrong.length > 0) problems.push(`${name}: ${wrong.join(", ")}`);
+    }
+    return problems;
+}

