@@ -228,7 +228,7 @@ describe("fleet file and fleet simulate (command line)", function () {
 describe("the rollout on GitHub Actions", function () {
     this.timeout(60_000);
     const ring = (name: string, stacks: string[], extra: Partial<Fleet["rings"][number]> = {}) => ({ name, stacks, maxParallel: stacks.length, failureBudget: 0, soakSeconds: 600, deadlineSeconds: 1800, ...extra });
-    type Job = { needs?: string[]; if?: string; strategy?: { "max-parallel": number; matrix: { include: { stack: string; kubeconfigSecret: string }[] } }; env?: Record<string, string>; steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] };
+    type Job = { needs?: string[]; if?: string; strategy?: { "max-parallel": number; matrix: { include: { stack: string; kubeconfigSecret: string }[] } }; env?: Record<string, string>; steps: { name?: string; run?: string; uses?: string; with?: Record<string, unknown> }[] };
 
     it("is generated from fleet/rings.yaml and up to date (npm run fleet -- workflow)", () => {
         // Parsed without the repository's stack files: editing or adding a stack file does not make it stale.
@@ -265,6 +265,37 @@ describe("the rollout on GitHub Actions", function () {
         const verify = steps.findIndex((s) => s.run?.includes("fleet -- verify") && s.run.includes("--revision \"${{ github.sha }}\" --deadline 1800"));
         assert.ok(up >= 0 && verify > up);
         assert.deepEqual((await runLint(text, "rollout.yml")).map((p) => `${p.line}: ${p.message}`), []);
+    });
+
+    it("the soak job's shell: the budget counts each stack without a success outcome; only healthy stacks are soaked, each with its own kubeconfig", () => {
+        const wf = parseYaml(rolloutWorkflow({ rings: [ring("canary", ["lab.1"]), ring("gpu", ["ai-pod-1", "ai-pod-2", "ai-pod-3"], { failureBudget: 1 })] })) as { jobs: Record<string, Job> };
+        const steps = wf.jobs["soak-2-gpu"].steps;
+        const budget = steps.find((s) => s.name?.startsWith("At most"))!.run!;
+        const soak = steps.find((s) => s.name?.startsWith("Healthy"))!.run!;
+        const dir = mkdtempSync(path.join(tmpdir(), "soak-"));
+        try {
+            mkdirSync(path.join(dir, "bin"));
+            mkdirSync(path.join(dir, "outcome"));
+            writeFileSync(path.join(dir, "bin", "npm"), `#!/bin/sh\necho "$* $(cat "$KUBECONFIG")" >> "${dir}/calls"\n`, { mode: 0o755 });
+            const run = (script: string) => spawnSync("bash", ["-e", "-c", script], { cwd: dir, encoding: "utf8",
+                env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_SHA: "abc1234", KUBECONFIG_AI_POD_1: "one", KUBECONFIG_AI_POD_2: "two", KUBECONFIG_AI_POD_3: "three" } });
+            // ai-pod-3's job never wrote an outcome (cancelled or crashed): it counts as failed.
+            writeFileSync(path.join(dir, "outcome", "ai-pod-1"), "success\n");
+            writeFileSync(path.join(dir, "outcome", "ai-pod-2"), "failure\n");
+            const over = run(budget);
+            assert.equal(over.status, 1);
+            assert.equal(over.stdout, "::error title=ring gpu halted::2 failed, more than its budget of 1: ai-pod-2 ai-pod-3\n");
+            writeFileSync(path.join(dir, "outcome", "ai-pod-3"), "success\n");
+            assert.equal(run(budget).status, 0, "one failure is within the budget");
+            const soaked = run(soak);
+            assert.equal(soaked.status, 0, soaked.stderr);
+            assert.deepEqual(readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n").sort(), [
+                "run --silent fleet -- verify --stack ai-pod-1 --revision abc1234 --soak 600 --interval 30 one",
+                "run --silent fleet -- verify --stack ai-pod-3 --revision abc1234 --soak 600 --interval 30 three",
+            ]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("names a stack's kubeconfig secret as the preview workflow's jq does", () => {
