@@ -70,8 +70,9 @@ export function rolloutWorkflow(fleet: Fleet): string {
         jobs[soak] = {
             name: `${ring.name}: failure budget and soak`,
             needs: upJobs,
-            // Runs when a stack failed too: the budget decides, not the matrix's result.
-            if: `\${{ !cancelled() && ${paused} }}`,
+            // Runs when a stack failed too: the budget decides, not the matrix's result. Not when the ring never ran
+            // (an earlier ring halted, or a pause): then there is nothing to soak, and nothing later runs either.
+            if: `\${{ !cancelled() && ${paused} && !contains(needs.*.result, 'skipped') }}`,
             "runs-on": "ubuntu-24.04",
             "timeout-minutes": Math.ceil(ring.soakSeconds / 60) + 15,
             env,

@@ -257,6 +257,7 @@ describe("the rollout on GitHub Actions", function () {
         assert.deepEqual(Object.keys(wf.jobs["soak-3-last"].env!), ["KUBECONFIG_AI_POD_1", "KUBECONFIG_AI_POD_2"]);
         // The soak job runs when a stack failed (the budget decides), and holds the ring to it; a pause stops every ring.
         assert.match(wf.jobs["soak-2-wide"].if!, /!cancelled\(\)/);
+        assert.match(wf.jobs["soak-2-wide"].if!, /!contains\(needs\.\*\.result, 'skipped'\)/, "a ring that never ran is not soaked");
         assert.ok(wf.jobs["soak-2-wide"].steps.some((s) => s.run?.includes("if [ \"$n\" -gt 3 ]")));
         for (const job of Object.values(wf.jobs)) assert.match(job.if!, /vars\.ROLLOUT_PAUSED != 'true'/);
         // Each stack: pulumi up, then verified at this commit within the ring's deadline.
