@@ -341,7 +341,7 @@ export function parseJournal(file: string, raw: unknown): Journal {
 /** What `kubectl get applications -o json` gives of an Application, as far as a verdict needs. */
 export interface LiveApplication {
     readonly metadata: { readonly name: string };
-    readonly spec?: { readonly source?: { readonly repoURL?: string; readonly chart?: string } };
+    readonly spec?: { readonly source?: { readonly repoURL?: string; readonly chart?: string; readonly targetRevision?: string } };
     readonly status?: {
         readonly sync?: { readonly status?: string; readonly revision?: string };
         readonly health?: { readonly status?: string };
@@ -369,7 +369,10 @@ export function applicationsVerdict(apps: readonly LiveApplication[], expected: 
         const wrong: string[] = [];
         if (sync !== "Synced") wrong.push(sync);
         if (health !== "Healthy") wrong.push(health);
-        if (ours && at !== revision) wrong.push(`at ${at.slice(0, 12) || "no revision"}, not ${revision.slice(0, 12)}`);
+        // An Application pinned to a commit (the sealed files' commit, with commitSealed) is expected at that commit.
+        const pinned = a.spec?.source?.targetRevision;
+        const want = pinned && /^[0-9a-f]{40}$/.test(pinned) ? pinned : revision;
+        if (ours && at !== want) wrong.push(`at ${at.slice(0, 12) || "no revision"}, not ${want.slice(0, 12)}`);
         if (wrong.length > 0) problems.push(`${name}: ${wrong.join(", ")}`);
     }
     return problems;

@@ -321,6 +321,12 @@ describe("fleet verify: the cluster took the release", function () {
             "e: no such Application yet",
         ]);
         assert.deepEqual(applicationsVerdict(apps.slice(0, 1), ["a"], "https://git/repo.git", sha), []);
+        // Pinned to the sealed files' commit (commitSealed): expected at that commit, not the release's.
+        const marker = "ffffffffffffffffffffffffffffffffffffffff";
+        const pinned = app("p", "Synced", "Healthy", marker, { repoURL: "https://git/repo.git", targetRevision: marker });
+        assert.deepEqual(applicationsVerdict([pinned], ["p"], "https://git/repo.git", sha), []);
+        assert.deepEqual(applicationsVerdict([{ ...pinned, status: { ...pinned.status, sync: { status: "Synced", revision: sha } } }], ["p"], "https://git/repo.git", sha),
+            ["p: at 0123456789ab, not ffffffffffff"]);
     });
 
     it("reads the cluster with kubectl: passes when it holds, fails at the deadline naming what is not there", () => {
