@@ -7,35 +7,47 @@ import { labelPrefix } from "../lib/application";
 import { rolloutWorkflow } from "../lib/rolloutWorkflow";
 import { applicationsVerdict, Fleet, LiveApplication, parseFleet, parseJournal, simulate } from "../lib/rollout";
 import { parseClusterConfig } from "../stacks/parse";
+import type { ClusterConfig } from "../stacks/types";
 import { checkInputFile, loadStack, readYaml, stackNames } from "./stackFile";
 
-/** A stack's gated time-to-ready estimate from its stack file (seconds). */
-export function estimatedReady(dir: string, stack: string): number | undefined {
-    if (!existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) return undefined;
-    return planCluster(parseClusterConfig(loadStack(dir, stack))).gated.totalSeconds;
+/** A stack's time to ready, in seconds: its gated estimate (`npm run plan`). */
+export const readyEstimate = (config: ClusterConfig) => planCluster(config).gated.totalSeconds;
+
+/** A default deadline: the estimate with a margin (half again, plus ten minutes for the bootstrap and Pulumi's own steps). */
+export const deadlineFromEstimate = (seconds: number) => Math.ceil(seconds * 1.5) + 600;
+
+/** Each stack's estimate from its stack file in `dir`, each file read once per command (undefined: no stack file). */
+export function estimator(dir: string): (stack: string) => number | undefined {
+    const known = new Map<string, number | undefined>();
+    return (stack) => {
+        if (!known.has(stack)) known.set(stack, existsSync(path.join(dir, `Pulumi.${stack}.yaml`)) ? readyEstimate(parseClusterConfig(loadStack(dir, stack))) : undefined);
+        return known.get(stack);
+    };
 }
 
-/**
- * A stack's default deadline: its gated time-to-ready estimate with a margin (half again, plus ten minutes for the
- * bootstrap and Pulumi's own steps), as the plan estimates it from its stack file.
- */
-export function estimatedDeadline(dir: string, stack: string): number | undefined {
-    const total = estimatedReady(dir, stack);
-    return total === undefined ? undefined : Math.ceil(total * 1.5) + 600;
+/** A flag's whole number of seconds, or one line. */
+function wholeSeconds(flag: string, value: string, hint = ""): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigProblems([`--${flag}: ${JSON.stringify(value)} is not a whole number of seconds${hint}`]);
+    return n;
 }
 
-export function loadFleet(dir: string, file: string): Fleet {
+/** The fleet file, checked against the repository's stack files; `shown` is the name its error lines use. */
+export function loadFleet(dir: string, file: string, estimate = estimator(dir), shown = file): Fleet {
     checkInputFile("--fleet", file);
-    return parseFleet(file, readYaml(file, "the fleet file"), (s) => existsSync(path.join(dir, `Pulumi.${s}.yaml`)), (s) => estimatedDeadline(dir, s), stackNames(dir));
+    const deadline = (s: string) => {
+        const e = estimate(s);
+        return e === undefined ? undefined : deadlineFromEstimate(e);
+    };
+    return parseFleet(shown, readYaml(file, "the fleet file"), (s) => existsSync(path.join(dir, `Pulumi.${s}.yaml`)), deadline, stackNames(dir));
 }
 
 /**
  * The ring plan: which stacks a rollout touches, ring by ring, with each ring's deadline and its estimated end, from
  * the same simulator run with every stack healthy at its estimate (or at its simulated outcome).
  */
-export function ringPlan(dir: string, fleet: Fleet, changed?: ReadonlySet<string>): string {
+export function ringPlan(dir: string, fleet: Fleet, changed?: ReadonlySet<string>, estimate = estimator(dir)): string {
     const names = (stacks: readonly string[]) => stacks.map((s) => (changed && !changed.has(s) ? `${s} (no change)` : s)).join(", ");
-    const estimate = (s: string) => estimatedReady(dir, s);
     const outcomes = fleet.outcomes ?? Object.fromEntries(fleet.rings.flatMap((r) => r.stacks.map((s) => [s, { healthyAfter: estimate(s) ?? r.deadlineSeconds }])));
     const run = simulate({ ...fleet, outcomes });
     const lines = [`Rollout plan: ${fleet.rings.length} rings, ${fleet.rings.reduce((n, r) => n + r.stacks.length, 0)} stacks${fleet.outcomes ? " (simulated outcomes)" : ", each healthy at its estimate"}`];
@@ -68,11 +80,12 @@ export function rolloutSection(dir: string, changed: ReadonlySet<string>): strin
     const file = path.join(dir, "fleet", "rings.yaml");
     if (!existsSync(file)) return "";
     try {
-        const fleet = parseFleet("fleet/rings.yaml", readYaml(file, "the fleet file"), (s) => existsSync(path.join(dir, `Pulumi.${s}.yaml`)), (s) => estimatedDeadline(dir, s), stackNames(dir));
+        const estimate = estimator(dir);
+        const fleet = loadFleet(dir, file, estimate, "fleet/rings.yaml");
         const count = fleet.rings.reduce((n, r) => n + r.stacks.length, 0);
         const touched = fleet.rings.flatMap((r) => r.stacks).filter((s) => changed.has(s));
         return `**Rollout after merge** (\`fleet/rings.yaml\`, run by \`.github/workflows/rollout.yml\`): this change touches ${touched.length} of ${count} stacks` +
-            `${touched.length > 0 ? ` (${touched.join(", ")})` : ""}.\n\n\`\`\`text\n${ringPlan(dir, fleet, changed)}\n\`\`\``;
+            `${touched.length > 0 ? ` (${touched.join(", ")})` : ""}.\n\n\`\`\`text\n${ringPlan(dir, fleet, changed, estimate)}\n\`\`\``;
     } catch (e) {
         const why = e instanceof ConfigProblems ? e.lines[0] : e instanceof Error ? e.message : String(e);
         return `**Rollout after merge**: no ring plan: ${why}`;
@@ -87,17 +100,11 @@ export function rolloutSection(dir: string, changed: ReadonlySet<string>): strin
 export function verifyCommand(values: { stack?: string; config?: string; revision?: string; deadline?: string; soak?: string; interval?: string }): number {
     if (!values.stack) throw new ConfigProblems(["--stack: missing; give the stack whose cluster to verify"]);
     if (!values.revision || !/^[0-9a-f]{7,40}$/.test(values.revision)) throw new ConfigProblems([`--revision: ${JSON.stringify(values.revision ?? "")} is not a commit; give the commit the rollout applied (github.sha)`]);
-    const num = (flag: string, v: string | undefined, fallback: number) => {
-        if (v === undefined) return fallback;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new ConfigProblems([`--${flag}: ${JSON.stringify(v)} is not a whole number of seconds`]);
-        return n;
-    };
-    const dir = process.cwd();
-    const config = parseClusterConfig(loadStack(dir, values.stack, values.config));
-    const deadline = num("deadline", values.deadline, estimatedDeadline(dir, values.stack) ?? 3600);
-    const soak = values.soak === undefined ? undefined : num("soak", values.soak, 0);
-    const interval = num("interval", values.interval, 15);
+    const config = parseClusterConfig(loadStack(process.cwd(), values.stack, values.config));
+    // The default deadline comes from the stack file just read (--config included), not read again.
+    const deadline = values.deadline === undefined ? deadlineFromEstimate(readyEstimate(config)) : wholeSeconds("deadline", values.deadline);
+    const soak = values.soak === undefined ? undefined : wholeSeconds("soak", values.soak);
+    const interval = values.interval === undefined ? 15 : wholeSeconds("interval", values.interval);
     const expected = config.components.map((c) => c.name);
     const check = (): string[] => {
         const args = [...(config.kubernetes.context ? ["--context", config.kubernetes.context] : []), "-n", config.argocd.namespace,
@@ -145,7 +152,8 @@ export function fleetCommand(sub: string | undefined, values: { fleet?: string; 
         return 0;
     }
     if (sub === "plan") {
-        console.log(ringPlan(dir, loadFleet(dir, path.resolve(values.fleet ?? "fleet/rings.yaml"))));
+        const estimate = estimator(dir);
+        console.log(ringPlan(dir, loadFleet(dir, path.resolve(values.fleet ?? "fleet/rings.yaml"), estimate), undefined, estimate));
         return 0;
     }
     if (sub !== "simulate") throw new ConfigProblems([`fleet: ${JSON.stringify(sub ?? "")} is not a fleet command; use fleet plan, fleet simulate, fleet verify or fleet workflow`]);
@@ -154,8 +162,7 @@ export function fleetCommand(sub: string | undefined, values: { fleet?: string; 
     if (!fleet.outcomes) throw new ConfigProblems([`${values.fleet}: outcomes: missing; simulate needs each stack's outcome (healthyAfter, failsAfter or stuck)`]);
     let stopAt: number | undefined;
     if (values["stop-at"] !== undefined) {
-        stopAt = Number(values["stop-at"]);
-        if (!Number.isInteger(stopAt) || stopAt < 0) throw new ConfigProblems([`--stop-at: ${JSON.stringify(values["stop-at"])} is not a whole number of seconds; give seconds from the rollout's start`]);
+        stopAt = wholeSeconds("stop-at", values["stop-at"], "; give seconds from the rollout's start");
         if (!values.state) throw new ConfigProblems(["--state: missing; --stop-at writes the journal there, for --resume"]);
     }
     let resume;

@@ -9,7 +9,13 @@ export function kubeconfigSecretName(stack: string): string {
     return `KUBECONFIG_${stack.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
 }
 
-/** GitHub runs at most 256 jobs per matrix: a bigger ring is split into parts. */
+/**
+ * GitHub runs at most 256 jobs per matrix (docs "Using a matrix for your jobs"): a bigger ring is split into parts.
+ * The GitHub behaviours the workflow relies on, from its docs ("Workflow syntax", "Contexts", "Expressions"), read but
+ * never run here: a job `if` without a status function gets an implicit `success()`, so a failed or skipped need
+ * skips it; `!cancelled()` runs it after a failed need; `needs.*.result` lists each need's result; `job.status` in a
+ * step is the job's status so far; `secrets[expr]` looks a secret up by a computed name.
+ */
 export const maxMatrixJobs = 256;
 
 const checkout = { uses: "actions/checkout@v4.2.2" };
@@ -91,9 +97,10 @@ export function rolloutWorkflow(fleet: Fleet): string {
                     name: `Healthy through the ${ring.soakSeconds} s soak`,
                     run: [
                         "pids=\"\"",
-                        `for s in ${ring.stacks.join(" ")}; do`,
+                        // Each stack with its secret's name, from kubeconfigSecretName: one mapping, not a shell copy of it.
+                        `for pair in ${ring.stacks.map((st) => `${st}:${kubeconfigSecretName(st)}`).join(" ")}; do`,
+                        "  s=\"${pair%%:*}\"; var=\"${pair#*:}\"",
                         "  [ \"$(cat \"outcome/$s\" 2>/dev/null)\" = success ] || continue",
-                        "  var=\"KUBECONFIG_$(echo \"$s\" | tr '[:lower:]' '[:upper:]' | tr -c 'A-Z0-9_\\n' '_')\"",
                         "  printf '%s' \"${!var}\" > \"$RUNNER_TEMP/kube-$s\"",
                         `  KUBECONFIG="$RUNNER_TEMP/kube-$s" npm run --silent fleet -- verify --stack "$s" --revision "$GITHUB_SHA" --soak ${ring.soakSeconds} --interval 30 &`,
                         "  pids=\"$pids $!\"",

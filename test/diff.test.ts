@@ -11,6 +11,7 @@ import { planAndRead } from "../cli/planRead";
 import { quoted, readmeSample, samplePage, samplePrComment } from "../cli/docs";
 import { renderSvg } from "../cli/plan";
 import { diffReport } from "../lib/diffReport";
+import { kubeconfigSecretName } from "../lib/rolloutWorkflow";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
 import { parseClusterConfig } from "../stacks/parse";
@@ -240,6 +241,8 @@ describe("the pull-request workflow", () => {
             ]);
             // GitHub's rule for secret names (docs: "Naming your secrets").
             for (const m of matrix.include) assert.match(m.kubeconfigSecret, /^[A-Z_][A-Z0-9_]*$/);
+            // The same mapping as the rollout workflow's (lib/rolloutWorkflow.ts).
+            for (const m of matrix.include) assert.equal(m.kubeconfigSecret, kubeconfigSecretName(m.stack));
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
