@@ -350,7 +350,8 @@ export interface LiveApplication {
 
 /**
  * A cluster's verdict on the release just applied: every platform Application Synced and Healthy, and each one that
- * reads the GitOps repository synced at the release's commit (a Healthy from an older revision is not this release's;
+ * reads the GitOps repository synced at the release's commit (`status.sync.revision`, the revision the comparison was
+ * made at: argo-cd pkg/apis/application/v1alpha1/types.go SyncStatus) (a Healthy from an older revision is not this release's;
  * a chart from a mirror is pinned by version, so its revision is the chart's). One line per Application not there.
  */
 export function applicationsVerdict(apps: readonly LiveApplication[], expected: readonly string[], repoUrl: string, revision: string): string[] {
