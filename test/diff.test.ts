@@ -15,7 +15,7 @@ import { kubeconfigSecretName } from "../lib/rolloutWorkflow";
 import { renderMermaid } from "../lib/mermaid";
 import { planCluster } from "../lib/plan";
 import { parseClusterConfig } from "../stacks/parse";
-import { fixtureStack, requireOrSkip, root, stackRaw } from "./helpers";
+import { fixtureStack, refCharts, requireOrSkip, requireRefCharts, root, stackRaw } from "./helpers";
 
 interface MermaidDb { getVertices(): Map<string, unknown>; getEdges(): { start: string; end: string }[] }
 interface MermaidApi {
@@ -127,7 +127,8 @@ describe("plan:diff", () => {
 
     it("shows a Helm values edit as the diff of the objects the chart renders (every chart rendered from ../shared/refs/charts)", async function () {
         this.timeout(120_000);
-        const charts = path.resolve(root, "../shared/refs/charts");
+        requireRefCharts(this);
+        const charts = refCharts;
         const before = process.env.SAIF_CHARTS;
         process.env.SAIF_CHARTS = charts;
         try {

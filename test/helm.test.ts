@@ -7,10 +7,8 @@ import { copyWritable, dependencyEnabled, dropNulls, findChart, helmBinary, helm
 import { contentProblems, renderNotes, renderStack } from "../cli/render";
 import { apiVersions, openshiftRelease, openshiftReleases } from "../lib/openshift";
 import { parseClusterConfig } from "../stacks/parse";
-import { problemLines, root, stackRaw } from "./helpers";
+import { problemLines, refCharts, requireRefCharts, root, stackRaw } from "./helpers";
 
-/** The upstream chart sources CI and the tests render with (../shared/refs/charts, beside the clone). */
-const refCharts = path.resolve(root, "../shared/refs/charts");
 
 const lines = problemLines;
 
@@ -41,7 +39,8 @@ describe("Helm, as Argo CD's repo-server runs it (pure parts)", () => {
         assert.equal(dependencyEnabled({ name: "x", version: "1" }, {}), true);
     });
 
-    it("finds a chart by its folder's release name, and names the releases it does hold when the pin is not there", () => {
+    it("finds a chart by its folder's release name, and names the releases it does hold when the pin is not there", function () {
+        requireRefCharts(this);
         assert.ok("dir" in findChart([refCharts], "vector", "0.56.0"));
         assert.ok("dir" in findChart([refCharts], "k8s-nim-operator", "3.1.2"), "the v-prefixed folder");
         assert.deepEqual(findChart([refCharts], "vector", "0.62.1"), { others: [`0.56.0 (${path.join(refCharts, "vector-0.56.0")})`] });
@@ -145,8 +144,8 @@ describe("the shipped stacks, every chart rendered (../shared/refs/charts)", fun
         ["ai-pod-1 on OpenShift 4.16", { openshift: { version: "4.16" } }],
     ];
     for (const [name, edit] of variants) {
-        it(`${name}: renders every component but the licensed chart, and every check passes`, () => {
-            assert.ok(existsSync(refCharts), `${refCharts}: the chart sources CI renders with`);
+        it(`${name}: renders every component but the licensed chart, and every check passes`, function () {
+            requireRefCharts(this);
             const config = parseClusterConfig(stackRaw(name.split(" ")[0], edit));
             const rendered = renderStack(root, config, { charts: [refCharts] });
             const charts = rendered.filter((r) => r.chart);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { seedEdgeChanges } from "../components/catalog";
@@ -93,4 +93,12 @@ export function requireOrSkip(ctx: Mocha.Context, ok: boolean, reason: string): 
     if (process.env.CI === "true") throw new Error(`prerequisite missing in CI: ${reason}`);
     console.log(`      (skipped: ${reason})`);
     ctx.skip();
+}
+
+/** The upstream chart sources CI renders with: ../shared/refs/charts, beside the clone (.ci/run's layout). */
+export const refCharts = path.resolve(root, "../shared/refs/charts");
+
+/** A test that renders the real charts: it runs in CI (which has them beside the clone) and is skipped, saying why, elsewhere. */
+export function requireRefCharts(ctx: Mocha.Context): void {
+    requireOrSkip(ctx, existsSync(refCharts), `${refCharts} (the upstream chart sources) is not beside this clone`);
 }
