@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { healthChecks, healthChecksAsArgoCdCm } from "../lib/health";
 import { HealthCheckError, runHealthCheck } from "../lib/healthHarness";
-import { root } from "./helpers";
+import { requireOrSkip, root } from "./helpers";
 
 const ours = path.join(root, "test/fixtures/health");
 // Argo CD's own testdata, verbatim (../shared beside the clone, as in CI).
@@ -62,7 +62,7 @@ describe("health checks, run in a real Lua VM as Argo CD runs them", () => {
         for (const k of ["operators.coreos.com/Subscription", "bitnami.com/SealedSecret", "clickhouse.altinity.com/ClickHouseInstallation"]) assert.ok(builtIn.has(k), k);
         // A CSV is never a resource Argo CD manages: a check for it would never run.
         assert.ok(!healthChecks.some((h) => h.kind === "ClusterServiceVersion"));
-        if (!existsSync(upstream)) this.skip();
+        requireOrSkip(this, existsSync(upstream), `${upstream} (Argo CD's health testdata) is not beside this clone`);
         for (const { folder } of fixtures(upstream)) {
             const [group, kind] = folder.split("_");
             assert.ok(builtIn.has(`${group}/${kind}`), `${folder}: not in the built-in list`);
