@@ -156,6 +156,16 @@ describe("the shipped stacks, every chart rendered (../shared/refs/charts)", fun
         });
     }
 
+    it("clickhouse-operator: the chart's CRDs from crds/, and no CRD-install hook Job pulling an unpinned image", function () {
+        requireRefCharts(this);
+        const config = parseClusterConfig(stackRaw("ai-pod-1"));
+        const ch = renderStack(root, config, { charts: [refCharts] }).find((r) => r.name === "clickhouse-operator")!;
+        const kinds = ch.objects.map((o) => o.object.kind);
+        assert.equal(kinds.filter((k) => k === "CustomResourceDefinition").length, 4);
+        assert.ok(!kinds.includes("Job"), "no hook Job");
+        assert.ok(!JSON.stringify(ch.objects).includes("bitnami/kubectl"));
+    });
+
     it("without chart sources, lists each chart with one line and still checks the rest", () => {
         const config = parseClusterConfig(stackRaw("ai-pod-3"));
         const rendered = renderStack(root, config, { charts: [] });
