@@ -20,6 +20,9 @@ export interface Registration {
     dependencies: string[];
     protect: boolean;
     retainOnDelete: boolean;
+    /** Outputs the engine keeps secret whatever their value (the SDK adds data/stringData for every Secret). */
+    additionalSecretOutputs: string[];
+    ignoreChanges: string[];
     importId: string;
     customTimeouts: { create: string; update: string; delete: string };
     /** Inputs as serialized: secrets still wrapped in the SDK's secret marker. */
@@ -63,6 +66,8 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+    getIgnorechangesList(): string[];
     getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getObject(): Struct | undefined;
@@ -181,6 +186,8 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
                 dependencies: req.getDependenciesList(),
                 protect: req.getProtect(),
                 retainOnDelete: req.getRetainondelete(),
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                ignoreChanges: req.getIgnorechangesList(),
                 importId: req.getImportid(),
                 customTimeouts: { create: t?.getCreate() ?? "", update: t?.getUpdate() ?? "", delete: t?.getDelete() ?? "" },
                 inputs: (req.getObject()?.toJavaScript() ?? {}),
@@ -196,7 +203,7 @@ export async function runProgram(input: ProgramInput): Promise<Recording> {
             const entry: Registration = {
                 urn: "", kind: "read", type: req.getType(), name: req.getName(), custom: true, parent: req.getParent(),
                 provider: req.getProvider(), dependencies: req.getDependenciesList(), protect: false, retainOnDelete: false,
-                importId: req.getId(), customTimeouts: { create: "", update: "", delete: "" },
+                additionalSecretOutputs: [], ignoreChanges: [], importId: req.getId(), customTimeouts: { create: "", update: "", delete: "" },
                 inputs: (req.getProperties()?.toJavaScript() ?? {}),
             };
             registrations.push(entry);

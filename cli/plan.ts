@@ -7,6 +7,7 @@ import { project } from "../stacks/types";
 import { parseClusterConfig } from "../stacks/parse";
 import { secretsNotDelivered } from "../stacks/program";
 import { Recording, runProgram } from "./mockrun";
+import { policyStage } from "./policy";
 import { manifests, previewJson } from "./preview";
 import { contentProblems, kustomizeAvailable, renderedTexts, renderNotes, renderStack, writeRendered } from "./render";
 import type { RenderedComponent } from "../lib/content";
@@ -55,12 +56,14 @@ export async function buildPlan(dir: string, stack: string, configFile?: string,
     }
     const recording = await runProgram(input);
     if (recording.error) throw new ConfigProblems(recording.error.split("\n"));
+    // The policy pack's validators on what the program registered (policy/; the same pack runs under pulumi preview).
+    const policies = policyStage(dir, recording);
     const notes = rendered ? renderNotes(rendered) : [];
     const note = rendered ? (notes.length > 0 ? `\n${notes.join("\n")}` : "") : "\n(content of apps/ not rendered or checked: no kubectl on this machine)";
     // What `pulumi up` refuses before registering anything (the plan, a preview, goes on).
     const refused = secretsNotDelivered(config, dir);
     const refusal = refused.length > 0 ? `\n\npulumi up will refuse (${refused.length} line${refused.length > 1 ? "s" : ""}):\n${refused.map((l) => `  ${l}`).join("\n")}` : "";
-    return { text: renderPlan(plan) + note + refusal, plan, recording, input, ...(rendered ? { rendered } : {}) };
+    return { text: `${renderPlan(plan)}${note}\n${policies}${refusal}`, plan, recording, input, ...(rendered ? { rendered } : {}) };
 }
 
 /**

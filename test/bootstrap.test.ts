@@ -81,7 +81,7 @@ describe("bootstrap: under Pulumi mocks", () => {
         const sub = plain(one(gitops, T.sub));
         assert.equal(sub.metadata.namespace, "openshift-gitops-operator");
         assert.deepEqual(sub.spec, {
-            channel: "latest", installPlanApproval: "Automatic", name: "openshift-gitops-operator",
+            channel: "gitops-1.18", installPlanApproval: "Automatic", name: "openshift-gitops-operator",
             source: "redhat-operators", sourceNamespace: "openshift-marketplace",
             // The operator's own switch: no default instance to race (gitops-operator common/common.go), and ours
             // cluster-scoped (ARGOCD_CLUSTER_CONFIG_NAMESPACES, read by openshift.go allowedNamespace).

@@ -1,0 +1,19 @@
+import * as yaml from "js-yaml";
+import { ConfigProblems } from "../lib/problems";
+import { loadPolicyContext } from "../policy/context";
+import { platformPolicies } from "../policy/policies";
+import { PolicyReport, policySummary, runPolicies, violationLine } from "../policy/run";
+import type { Recording } from "./mockrun";
+
+/** The pack's policies on a plan's registrations (the repository `dir` gives the rings and the stack files). */
+export function checkPolicies(dir: string, recording: Pick<Recording, "registrations">): { report: PolicyReport; failures: string[] } {
+    const report = runPolicies(platformPolicies(loadPolicyContext(dir), (text) => yaml.load(text)), recording.registrations);
+    return { report, failures: report.violations.filter((v) => v.level === "mandatory").map(violationLine) };
+}
+
+/** The plan's policy stage: the summary line, or ConfigProblems with one line per mandatory violation and the summary. */
+export function policyStage(dir: string, recording: Pick<Recording, "registrations">): string {
+    const { report, failures } = checkPolicies(dir, recording);
+    if (failures.length > 0) throw new ConfigProblems([...failures, policySummary(report)]);
+    return policySummary(report);
+}
