@@ -22,8 +22,11 @@ const byName = (regs: Registration[], type: string, name: string): Registration 
     assert.ok(r, `no ${type} ${name}`);
     return r;
 };
+// Registrations are plain JSON edited in place: typed loosely on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const inputs = (r: Registration) => r.inputs as any;
 /** After editing an Application's source, give it the gate the program would (so only the invariant under test breaks). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const regate = (app: any) => {
     app.metadata.annotations["pulumi.com/waitFor"] = gateAnnotation(app.spec.source);
     app.spec.ignoreDifferences[0] = fingerprintIgnoreRule(app.spec.source);
