@@ -32,6 +32,10 @@ const commands: Record<string, string> = {
   workflow: writes .github/workflows/rollout.yml from fleet/rings.yaml.
   simulate: runs the rollout's decision function (rings in order, soak, deadline, failure budget) against the fleet file's
   simulated outcomes; no cluster, no CLI. Exit 0 when the rollout completes, 1 when it halts (docs/fleet.md).`,
+    "drift:report": `npm run drift:report -- <dir> [--revision <sha>] [--fleet <file>] [--out <file>]
+  Turns what the drift workflow collected (<dir>/<stack>/refresh.json, refresh.exit, applications.json) into one
+  Markdown report for the fleet: per stack, then each drifted object once with the stacks that have it; noise left out.
+  Exit 0 clean, 7 on drift, 1 when an input is missing or malformed (one line each). docs/drift.md.`,
 };
 const usage = `usage:\n${Object.values(commands).map((c) => `  ${c.split("\n")[0]}`).join("\n")}\n(npm run <command> -- --help for one command)`;
 
@@ -75,8 +79,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(usage);
         return values.help ? 0 : 2;
     }
-    // Only `fleet` takes a subcommand; anywhere else a bare word is a mistake (a flag without its --).
-    if (command !== "fleet" && positionals.length > 0) throw new ConfigProblems([`${positionals[0]}: unexpected argument; flags start with -- (npm run ${command} -- --help)`]);
+    // Only `fleet` (a subcommand) and `drift:report` (a folder) take a bare word; elsewhere it is a flag without its --.
+    if (command !== "fleet" && command !== "drift:report" && positionals.length > 0) throw new ConfigProblems([`${positionals[0]}: unexpected argument; flags start with -- (npm run ${command} -- --help)`]);
     // Chart directories for every command that renders (plan:diff's base plan too): the environment carries them.
     if (values.charts) {
         const dirs = values.charts.split(",").map((d) => path.resolve(d.trim())).filter(Boolean);
@@ -92,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
         case "bench": return (await import("./bench")).benchCommand();
         case "docs": return (await import("./docs")).docsCommand();
         case "fleet": return (await import("./fleet")).fleetCommand(positionals[0], values);
+        case "drift:report": return (await import("./drift")).driftCommand(positionals[0], values);
         default:
             console.error(`unknown command ${JSON.stringify(command)}\n${usage}`);
             return 2;

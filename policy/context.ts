@@ -4,17 +4,18 @@ import * as yaml from "js-yaml";
 import type { PolicyContext } from "./policies";
 
 /** The fleet's rings and stack files, read from the repository `dir` (the pack's parent folder). */
-export function loadPolicyContext(dir: string): PolicyContext {
+export function loadPolicyContext(dir: string, fleetFile?: string): PolicyContext {
     const stackFiles = readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
-    const file = path.join(dir, "fleet", "rings.yaml");
+    const file = fleetFile ? path.resolve(dir, fleetFile) : path.join(dir, "fleet", "rings.yaml");
+    const shown = fleetFile ?? "fleet/rings.yaml";
     let raw: unknown;
     try {
         raw = yaml.load(readFileSync(file, "utf8"));
     } catch (e) {
-        return { rings: { error: `fleet/rings.yaml: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message.split("\n")[0]}; the rings are read from it` }, stackFiles };
+        return { rings: { error: `${shown}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message.split("\n")[0]}; the rings are read from it` }, stackFiles };
     }
     const rings = (raw as { rings?: unknown })?.rings;
-    if (!Array.isArray(rings)) return { rings: { error: "fleet/rings.yaml: rings: is not a list of {name, stacks}" }, stackFiles };
+    if (!Array.isArray(rings)) return { rings: { error: `${shown}: rings: is not a list of {name, stacks}` }, stackFiles };
     return {
         rings: rings.map((r: { name?: unknown; stacks?: unknown }, i) => ({
             name: typeof r?.name === "string" ? r.name : `rings[${i}]`,

@@ -1,0 +1,175 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { driftReport } from "../cli/drift";
+import { applicationFindings, Finding, isNoise, parsePropertyPath, parseRefresh, refreshFindings, renderDriftReport } from "../lib/drift";
+import { root } from "./helpers";
+
+const fixture = path.join(root, "test/fixtures/drift");
+const rings = path.join(fixture, "rings.yaml");
+const copyFixture = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "drift-"));
+    cpSync(path.join(fixture, "collected"), dir, { recursive: true });
+    return dir;
+};
+/** The findings a report lists, as "stack layer object what". */
+function findingsOf(markdown: string): string[] {
+    const out: string[] = [];
+    let object = "";
+    for (const line of markdown.split("\n")) {
+        const h = /^### (Pulumi|Argo CD): (.*)$/.exec(line);
+        if (h) object = `${h[1]} ${h[2]}`;
+        const f = /^- `([^`]*)` .* \(([^()]*)\)$/.exec(line);
+        if (f && object) for (const s of f[2].split(", ")) out.push(`${s} ${object} ${f[1]}`);
+    }
+    return out.sort();
+}
+
+describe("drift report: the fixture fleet with seeded drifts", () => {
+    it("finds every seeded drift and nothing else, grouping the one two stacks share, exit 7", () => {
+        const r = driftReport(path.join(fixture, "collected"), root, rings, undefined);
+        assert.equal(r.exitCode, 7);
+        assert.deepEqual(r.problems, []);
+        assert.deepEqual(findingsOf(r.markdown), [
+            "ai-pod-1 Pulumi Subscription openshift-gitops-operator/openshift-gitops-operator spec.channel", // D1
+            "ai-pod-2 Argo CD Application gpu-operator sync", // D5
+            "ai-pod-2 Argo CD Application nim-llm health", // D4
+            "ai-pod-2 Argo CD Application nim-llm last sync failed", // D3
+            "ai-pod-2 Argo CD Application splunk-otel revision", // D6
+            "ai-pod-2 Pulumi Namespace nvidia-gpu-operator metadata.labels[\"openshift.io/cluster-monitoring\"]", // D2
+            "ai-pod-2 Pulumi Subscription openshift-gitops-operator/openshift-gitops-operator spec.channel", // D1
+            "ai-pod-3 Argo CD Application splunk-otel missing", // D8
+            "ai-pod-3 Pulumi AppProject openshift-gitops/saif-platform missing", // D7
+        ]);
+        // D1 is one group naming both stacks.
+        assert.match(r.markdown, /^- `spec\.channel` update: "gitops-1\.18" -> "latest" \(ai-pod-1, ai-pod-2\)$/m);
+        assert.match(r.markdown, /^Release `3f2a9c1d4b5e`; 3 stacks read, 3 with drift; 9 findings in 8 groups\.$/m);
+        // D5 names the objects out of sync, not the one in sync.
+        assert.match(r.markdown, /OutOfSync: ClusterPolicy gpu-cluster-policy, ConfigMap nvidia-gpu-operator\/driver-config \(ai-pod-2\)/);
+        for (const noise of ["resourceVersion", "managedFields", "status.state", "generation", "automated.enabled", "`operation`", "last-applied-configuration`"]) {
+            assert.ok(!r.markdown.split("Noise left out")[0].includes(noise), `noise ${noise} reported`);
+        }
+    });
+
+    it("is byte-stable: the same bytes from the same inputs, whatever order the folders are listed in", () => {
+        const a = driftReport(path.join(fixture, "collected"), root, rings, undefined).markdown;
+        const dir = copyFixture();
+        try {
+            // Same content, files rewritten (new inode order, new mtimes).
+            for (const s of ["ai-pod-3", "ai-pod-1", "ai-pod-2"]) {
+                const f = path.join(dir, s, "refresh.json");
+                writeFileSync(f, readFileSync(f));
+            }
+            assert.equal(driftReport(dir, root, rings, undefined).markdown, a);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+        assert.equal(readFileSync(path.join(fixture, "expected-report.md"), "utf8"), a, "test/fixtures/drift/expected-report.md is the report of the fixture fleet");
+    });
+
+    it("a clean fleet: exit 0 and no drift section", () => {
+        const dir = copyFixture();
+        try {
+            for (const s of ["ai-pod-1", "ai-pod-2", "ai-pod-3"]) {
+                const f = path.join(dir, s, "refresh.json");
+                const d = JSON.parse(readFileSync(f, "utf8")) as { steps: { op: string }[] };
+                // Only the noise-only update stays (ai-pod-1's gpu-operator): a refresh exit 7 that is all noise is clean.
+                d.steps = d.steps.filter((st) => st.op === "same" || st.op === "refresh" || (st.op === "update" && JSON.stringify(st).includes("spec.syncPolicy.automated.enabled")));
+                writeFileSync(f, JSON.stringify(d));
+                writeFileSync(path.join(dir, s, "applications.json"), JSON.stringify({
+                    apiVersion: "v1", kind: "List", items: ["gpu-operator", "nim-llm", "splunk-otel"].map((name) => ({
+                        metadata: { name }, spec: { source: { repoURL: "https://github.com/saif-ai-pod/saif-gitops.git", targetRevision: "main", path: `apps/${name}` } },
+                        status: { sync: { status: "Synced", revision: "3f2a9c1d4b5e6f708192a3b4c5d6e7f8091a2b3c" }, health: { status: "Healthy" }, operationState: { phase: "Succeeded" } },
+                    })),
+                }));
+            }
+            const r = driftReport(dir, root, rings, undefined);
+            assert.equal(r.exitCode, 0, r.markdown);
+            assert.ok(!r.markdown.includes("## Drift"));
+            assert.match(r.markdown, /3 stacks read, 0 with drift; 0 findings in 0 groups\./);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("bad input: one line each naming the file or the stack, the rest still reported, exit 1", () => {
+        const dir = copyFixture();
+        try {
+            rmSync(path.join(dir, "ai-pod-3"), { recursive: true });
+            writeFileSync(path.join(dir, "ai-pod-1", "refresh.json"), "{\"steps\": [{\"op\": 3}]}");
+            writeFileSync(path.join(dir, "ai-pod-2", "refresh.exit"), "timeout\n");
+            const r = driftReport(dir, root, rings, undefined);
+            assert.equal(r.exitCode, 1);
+            assert.deepEqual(r.problems, [
+                `${path.join(dir, "ai-pod-1", "refresh.json")}: steps.0.op: Invalid input: expected string, received number; not the preview digest pulumi refresh --preview-only --json prints`,
+                `${path.join(dir, "ai-pod-2", "refresh.exit")}: "timeout" is not an exit code; write the refresh's $? into it`,
+                `${path.join(dir, "ai-pod-3")}: missing; no outputs were collected for stack ai-pod-3 (its job may not have run)`,
+            ]);
+            assert.match(r.markdown, /## Not read/);
+            writeFileSync(path.join(dir, "ai-pod-1", "refresh.json"), "");
+            writeFileSync(path.join(dir, "ai-pod-2", "applications.json"), "{\"kind\": \"List\"}");
+            const again = driftReport(dir, root, rings, undefined);
+            assert.ok(again.problems.includes(`${path.join(dir, "ai-pod-1", "refresh.json")}: empty; pulumi refresh printed nothing (see the job's log: the stack or the cluster may be unreachable)`), again.problems.join("\n"));
+            assert.ok(again.problems.some((p) => p.startsWith(`${path.join(dir, "ai-pod-2", "applications.json")}: items: `)), again.problems.join("\n"));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("the CLI: npm run drift:report -- <dir> prints the report and exits 7; a missing folder is one line, exit 1", function () {
+        this.timeout(60_000);
+        const r = spawnSync(process.execPath, [path.join(root, "cli/run.cjs"), "drift:report", path.join(fixture, "collected"), "--fleet", rings], { cwd: root, encoding: "utf8" });
+        assert.equal(r.status, 7, r.stderr);
+        assert.equal(r.stdout, readFileSync(path.join(fixture, "expected-report.md"), "utf8"));
+        const bad = spawnSync(process.execPath, [path.join(root, "cli/run.cjs"), "drift:report", "/nonexistent/drift"], { cwd: root, encoding: "utf8" });
+        assert.equal(bad.status, 1);
+        assert.equal(bad.stderr, "/nonexistent/drift: no such folder; give the folder the drift workflow collected (one folder per stack)\n");
+    });
+});
+
+describe("drift report: the pieces", () => {
+    it("reads detailedDiff keys as Pulumi prints property paths", () => {
+        assert.deepEqual(parsePropertyPath("spec.template.spec.containers[0].image"), ["spec", "template", "spec", "containers", 0, "image"]);
+        assert.deepEqual(parsePropertyPath("metadata.annotations[\"pulumi.com/waitFor\"]"), ["metadata", "annotations", "pulumi.com/waitFor"]);
+        assert.deepEqual(parsePropertyPath("data[\"a.b\\\"c\"].x"), ["data", "a.b\"c", "x"]);
+    });
+    it("noise: status, server-kept metadata, zero-value defaults; a label or a spec field is never noise", () => {
+        assert.ok(isNoise(["status", "phase"], "update", "x"));
+        assert.ok(isNoise(["metadata", "resourceVersion"], "update", "2"));
+        assert.ok(isNoise(["spec", "source", "directory", "jsonnet"], "add", {}));
+        assert.ok(!isNoise(["metadata", "labels", "x"], "delete", undefined));
+        assert.ok(!isNoise(["spec", "replicas"], "add", 3));
+        assert.ok(!isNoise(["spec", "syncPolicy", "automated", "enabled"], "update", false));
+    });
+    it("a failed refresh is a finding with its first error line; exit 1 without diagnostics says so", () => {
+        const digest = parseRefresh("r.json", JSON.stringify({ diagnostics: [{ message: "configured Kubernetes cluster is unreachable\nmore", severity: "error" }, { message: "w", severity: "warning" }] }));
+        assert.deepEqual(refreshFindings("s", digest, 255), [{ stack: "s", layer: "pulumi", object: "(the refresh)", what: "refresh failed", detail: "configured Kubernetes cluster is unreachable" }]);
+        assert.deepEqual(refreshFindings("s", parseRefresh("r.json", "{}"), 6).map((f) => f.detail), ["pulumi refresh exited 6 (see the job's log)"]);
+    });
+    it("an Application pinned to a commit is compared with its pin, a chart's with nothing", () => {
+        const pin = "b".repeat(40);
+        const apps = [
+            { metadata: { name: "sealed" }, spec: { source: { targetRevision: pin } }, status: { sync: { status: "Synced", revision: pin }, health: { status: "Healthy" } } },
+            { metadata: { name: "chart" }, spec: { source: { chart: "c", targetRevision: "1.2.3" } }, status: { sync: { status: "Synced", revision: "1.2.3" }, health: { status: "Healthy" } } },
+        ];
+        assert.deepEqual(applicationFindings("s", apps, ["sealed", "chart"], "a".repeat(40)), []);
+    });
+    it("groups identical drifts once and keeps every stack (property)", () => {
+        fc.assert(fc.property(
+            fc.array(fc.record({ stack: fc.constantFrom("a", "b", "c", "d"), object: fc.constantFrom("X", "Y"), what: fc.constantFrom("p", "q"), detail: fc.constantFrom("1", "2") }), { maxLength: 30 }),
+            (raw) => {
+                const stacks = [...new Set(raw.map((f) => f.stack))];
+                const results = stacks.map((s) => ({ stack: s, refreshExit: 7, findings: raw.filter((f) => f.stack === s).map((f): Finding => ({ ...f, layer: "pulumi" })) }));
+                const r = renderDriftReport(results, [], undefined);
+                const groups = new Set(raw.map((f) => `${f.object}|${f.what}|${f.detail}`));
+                assert.equal(r.markdown.split("\n").filter((l) => l.startsWith("- `")).length, groups.size);
+                const seen = new Set(findingsOf(r.markdown));
+                for (const f of raw) assert.ok(seen.has(`${f.stack} Pulumi ${f.object} ${f.what}`));
+                assert.equal(r.exitCode, raw.length > 0 ? 7 : 0);
+            },
+        ), { numRuns: 200 });
+    });
+});
