@@ -205,6 +205,8 @@ describe("the pull-request workflow", () => {
         assert.ok(wf.jobs["offline-diff"].steps.some((s) => s.run?.includes("npm run plan:diff -- --all-stacks --base")));
         const preview = wf.jobs["pulumi-preview"].steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
         assert.deepEqual([preview.with?.command, preview.with?.["comment-on-pr"], preview.with?.diff], ["preview", true, true]);
+        // The policy pack the offline plan runs, under the real engine too.
+        assert.equal(preview.with?.policyPacks, "policy");
         for (const job of Object.values(wf.jobs)) {
             for (const s of job.steps) if (s.uses) assert.match(s.uses, /@v\d+\.\d+\.\d+$/, `${s.uses} pinned to a version`);
         }
@@ -222,10 +224,10 @@ describe("the pull-request workflow", () => {
         assert.deepEqual(broken.map((p) => [p.line, p.kind]), [[6, "expression"]]);
     });
 
-    it("looks each stack's kubeconfig up under a name GitHub can store: letters, digits and underscores only", function () {
-        const text = readFileSync(path.join(root, ".github/workflows/preview.yml"), "utf8");
+    for (const [file, job] of [["preview.yml", "pulumi-preview"], ["drift.yml", "collect"]]) it(`${file}: looks each stack's kubeconfig up under a name GitHub can store: letters, digits and underscores only`, function () {
+        const text = readFileSync(path.join(root, ".github/workflows", file), "utf8");
         const wf = parseYaml(text) as { jobs: Record<string, { env?: Record<string, string>; steps: { id?: string; run?: string }[] }> };
-        assert.equal(wf.jobs["pulumi-preview"].env?.KUBECONFIG_DATA, "${{ secrets[matrix.kubeconfigSecret] }}");
+        assert.equal(wf.jobs[job].env?.KUBECONFIG_DATA, "${{ secrets[matrix.kubeconfigSecret] }}");
         // The job's own shell, run on stack file names (jq is on GitHub's runners; locally it may be missing).
         const find = wf.jobs.stacks.steps.find((s) => s.id === "find")!.run!;
         const dir = mkdtempSync(path.join(tmpdir(), "wf-"));

@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { driftReport } from "../cli/drift";
+import { parse as parseYaml } from "yaml";
+import { collected, driftReport } from "../cli/drift";
 import { applicationFindings, Finding, isNoise, parsePropertyPath, parseRefresh, refreshFindings, renderDriftReport } from "../lib/drift";
 import { root } from "./helpers";
 
@@ -171,5 +172,25 @@ describe("drift report: the pieces", () => {
                 assert.equal(r.exitCode, raw.length > 0 ? 7 : 0);
             },
         ), { numRuns: 200 });
+    });
+});
+
+describe("the drift workflow", () => {
+    const wf = parseYaml(readFileSync(path.join(root, ".github/workflows/drift.yml"), "utf8")) as {
+        on: Record<string, unknown>; permissions: Record<string, string>;
+        jobs: Record<string, { needs?: string | string[]; if?: string; steps: { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string }[] }>;
+    };
+    it("runs on a schedule, collects per stack exactly the files the report reads, then reports once", () => {
+        assert.ok("schedule" in wf.on && "workflow_dispatch" in wf.on);
+        assert.equal(wf.permissions.issues, "write");
+        const collect = wf.jobs.collect.steps.map((s) => s.run ?? "").join("\n");
+        assert.match(collect, /pulumi refresh --stack "\$STACK" --preview-only --expect-no-changes --json --non-interactive > "drift\/\$STACK\/refresh\.json"/);
+        for (const f of Object.values(collected)) assert.ok(collect.includes(`"drift/$STACK/${f}"`), `collect writes ${f}`);
+        assert.match(collect, /get applications\.argoproj\.io -n "\$ns" -o json/);
+        const report = wf.jobs.report;
+        assert.equal(report.needs, "collect");
+        assert.ok(report.if?.includes("!cancelled()"), "reports on the stacks that did collect");
+        assert.ok(report.steps.some((s) => s.run?.includes("npm run --silent drift:report -- drift --revision \"$GITHUB_SHA\" --out drift-report.md")));
+        assert.ok(report.steps.some((s) => s.run?.includes("gh issue edit") && s.run.includes("gh issue create")), "one issue, updated");
     });
 });
