@@ -1,6 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { decide, Fleet, simulate } from "../lib/rollout";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { applicationType } from "../policy/policies";
+import { driftReport } from "./drift";
+import { runProgram } from "./mockrun";
+import { checkPolicies } from "./policy";
 import { cpus, tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -77,6 +81,8 @@ export function syntheticStack(extra: number, seed = 42): Record<string, unknown
             "saif-platform:gpu": true,
             "saif-platform:kubernetes": { context: "synthetic" },
             "saif-platform:gitops": { repoUrl: "https://github.com/saif-ai-pod/saif-gitops.git" },
+            // A versioned channel, as the policy pack asks (policy/policies.ts pinned-operators-and-charts).
+            "saif-platform:argocd": { channel: "gitops-1.18" },
             "saif-platform:sealedSecrets": { keySource: "stack" },
             "saif-platform:serving": { gpuProduct: "h100" },
             "saif-platform:splunk": { endpoint: "https://hec.splunk.synthetic.internal:8088/services/collector" },
@@ -125,6 +131,8 @@ function fleet(root: string, tmp: string, n: number, suffix = ""): string {
     const base = readFileSync(path.join(root, "test/fixtures/stacks/Pulumi.ai-pod-1.yaml"), "utf8");
     const name = (i: number) => `pod-${String(i).padStart(3, "0")}`;
     for (let i = 0; i < n; i++) writeFileSync(path.join(dir, `Pulumi.${name(i)}.yaml`), base.replaceAll("ai-pod-1", name(i)));
+    // Every stack in a ring, as the policy pack's ring-membership asks.
+    writeFileSync(path.join(dir, "fleet", "rings.yaml"), stringify({ rings: [{ name: "all", stacks: Array.from({ length: n }, (_, i) => name(i)) }] }));
     git("add", "-A");
     git("-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "--quiet", "-m", "fleet");
     for (let i = 0; i < n; i += 10) {
@@ -136,7 +144,7 @@ function fleet(root: string, tmp: string, n: number, suffix = ""): string {
 
 const mark = (ok: boolean, miss: boolean) => (ok ? (miss ? "MISSED" : "ok") : "FAILED");
 
-export function benchCommand(): number {
+export async function benchCommand(): Promise<number> {
     const dir = process.cwd();
     console.log(`Benchmark on ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
     console.log("Each run is a fresh process, as a user runs it. Best of 3 where it says so.\n");
@@ -252,6 +260,42 @@ export function benchCommand(): number {
         const simMs = performance.now() - t0;
         if (simMs >= 2000) failed = true;
         console.log(`  ${`simulate 300 stacks, 10 rings (${r.output.completedAtSeconds !== null ? "completes" : "halts"})`.padEnd(40)} ${fmt(simMs, 1)}   < 2,000 ms: ${mark(true, simMs >= 2000)}`);
+    }
+
+    console.log("\npolicy pack and drift report (in process) ms       target");
+    {
+        // The pack on 30 stacks' registrations (ai-pod-1's, renamed per stack) and on one stack of 10,000 Applications.
+        const { registrations } = await runProgram(loadStack(dir, "ai-pod-1"));
+        const renamed = (stack: string) => registrations.map((r) => {
+            const rename = (u: string) => u.replaceAll("ai-pod-1", stack);
+            return { ...r, urn: rename(r.urn), dependencies: r.dependencies.map(rename), parent: r.parent ? rename(r.parent) : r.parent };
+        });
+        const thirty = Array.from({ length: 30 }, (_, i) => renamed(`pod-${String(i).padStart(3, "0")}`));
+        let t0 = performance.now();
+        for (const regs of thirty) checkPolicies(dir, { registrations: regs });
+        const thirtyMs = performance.now() - t0;
+        if (thirtyMs >= 1000) failed = true;
+        console.log(`  ${"policies, 30 stacks (ai-pod-1 renamed)".padEnd(40)} ${fmt(thirtyMs, 1)}   < 1,000 ms: ${mark(true, thirtyMs >= 1000)}`);
+        const appRegs = registrations.filter((r) => r.type === applicationType);
+        const big = [...registrations, ...Array.from({ length: Math.ceil(10_000 / appRegs.length) - 1 }, (_, k) => appRegs.map((r) => ({ ...r, urn: `${r.urn}-${k + 1}` }))).flat()];
+        const apps = big.filter((r) => r.type === applicationType).length;
+        t0 = performance.now();
+        checkPolicies(dir, { registrations: big });
+        const bigMs = performance.now() - t0;
+        if (bigMs >= 3000) failed = true;
+        console.log(`  ${`policies, one stack of ${apps} Applications`.padEnd(40)} ${fmt(bigMs, 1)}   < 3,000 ms: ${mark(true, bigMs >= 3000)}`);
+        // The drift report of 300 stacks, each a copy of the fixture fleet's ai-pod-2 (the one with the most drift).
+        const collected = path.join(tmpdir(), `bench-drift-${process.pid}`);
+        rmSync(collected, { recursive: true, force: true });
+        const names = Array.from({ length: 300 }, (_, i) => `pod-${String(i).padStart(3, "0")}`);
+        for (const n of names) cpSync(path.join(dir, "test/fixtures/drift/collected/ai-pod-2"), path.join(collected, n), { recursive: true });
+        writeFileSync(path.join(collected, "rings.yaml"), stringify({ rings: [{ name: "all", stacks: names }] }));
+        t0 = performance.now();
+        const report = driftReport(collected, dir, path.join(collected, "rings.yaml"), undefined);
+        const driftMs = performance.now() - t0;
+        rmSync(collected, { recursive: true, force: true });
+        if (driftMs >= 2000) failed = true;
+        console.log(`  ${`drift report, 300 stacks (exit ${report.exitCode})`.padEnd(40)} ${fmt(driftMs, 1)}   < 2,000 ms: ${mark(true, driftMs >= 2000)}`);
     }
 
     console.log("\nestimated time to ready (catalog estimates, not measurements)");

@@ -195,12 +195,12 @@ describe("policy pack: the checks as plain functions", () => {
     });
     it("ringProblems: complete and disjoint, one line each", () => {
         const stackFiles = ["a", "b", "c"];
-        assert.deepEqual(ringProblems({ rings: [{ name: "r1", stacks: ["a"] }, { name: "r2", stacks: ["b", "c"] }], stackFiles }, "a"), []);
-        assert.deepEqual(ringProblems({ rings: [{ name: "r1", stacks: ["a", "b"] }, { name: "r2", stacks: ["b"] }], stackFiles }, "a"), [
+        assert.deepEqual(ringProblems({ rings: [{ name: "r1", stacks: ["a"] }, { name: "r2", stacks: ["b", "c"] }], stackFiles }), []);
+        assert.deepEqual(ringProblems({ rings: [{ name: "r1", stacks: ["a", "b"] }, { name: "r2", stacks: ["b"] }], stackFiles }), [
             "stack b is in rings r1 and r2; put it in exactly one",
             "stack c (Pulumi.c.yaml) is in no ring of fleet/rings.yaml; add it to one",
         ]);
-        assert.deepEqual(ringProblems({ rings: { error: "fleet/rings.yaml: missing; the rings are read from it" }, stackFiles }, "a"), ["fleet/rings.yaml: missing; the rings are read from it"]);
+        assert.deepEqual(ringProblems({ rings: { error: "fleet/rings.yaml: missing; the rings are read from it" }, stackFiles }), ["fleet/rings.yaml: missing; the rings are read from it"]);
     });
 });
 
