@@ -72,6 +72,8 @@ const typeOf = (resourceClass: unknown): string | undefined => (resourceClass as
 export function runPolicies(policies: Policies, registrations: readonly RegisteredResource[], config: Readonly<Record<string, Record<string, unknown>>> = {}): PolicyReport {
     const violations: Violation[] = [];
     const managed = registrations.filter((r) => r.kind === "register");
+    // Deserialized once per resource: the proxy keeps no state, so every policy can read the same one.
+    const propsOf = new Map(managed.map((r) => [r, props(r.inputs)]));
     for (const policy of policies) {
         const level = policy.enforcementLevel === "advisory" ? "advisory" : "mandatory";
         if (policy.enforcementLevel === "disabled") continue;
@@ -98,7 +100,7 @@ export function runPolicies(policies: Policies, registrations: readonly Register
         if (resourcePolicy.validateResource) {
             const validations = Array.isArray(resourcePolicy.validateResource) ? resourcePolicy.validateResource : [resourcePolicy.validateResource];
             for (const r of managed) {
-                const p = props(r.inputs);
+                const p = propsOf.get(r)!;
                 const args: ResourceValidationArgs = {
                     type: r.type, props: p, urn: r.urn, name: r.name, opts: options(r), stackTags: new Map(),
                     isType: (cls) => typeOf(cls) === r.type,
@@ -113,7 +115,7 @@ export function runPolicies(policies: Policies, registrations: readonly Register
             // A stack policy sees outputs; under mocks a resource's outputs are its inputs (cli/mockrun.ts mockState).
             const byUrn = new Map<string, PolicyResource>();
             const resources: PolicyResource[] = managed.map((r) => {
-                const p = props(r.inputs);
+                const p = propsOf.get(r)!;
                 const res: PolicyResource = {
                     type: r.type, props: p, urn: r.urn, name: r.name, opts: options(r), dependencies: [], propertyDependencies: {},
                     isType: (cls) => typeOf(cls) === r.type,
