@@ -564,7 +564,9 @@ export function parseClusterConfig(raw: RawConfig, now: Date = new Date()): Clus
         argocd: {
             flavor,
             namespace: argocdNamespace,
-            channel: argocd.channel ?? "latest",
+            // A versioned channel by default: `latest` follows every GitOps release (Red Hat OpenShift GitOps docs,
+            // "Installing": "use the corresponding gitops-<version> channel"), which the policy pack refuses.
+            channel: argocd.channel ?? "gitops-1.18",
             approval: argocd.approval ?? "Automatic",
             catalogSource: argocd.catalogSource ?? "redhat-operators",
             chartVersion: argocd.chartVersion ?? "9.1.0",

@@ -374,7 +374,7 @@ describe("the owned Argo CD instance and its Subscription (pure)", () => {
         const sub = renderSubscription(base, "redhat-operators") as { metadata: { name: string; namespace: string; annotations: Record<string, string> }; spec: Record<string, unknown> };
         assert.deepEqual(sub.metadata, { name: "openshift-gitops-operator", namespace: "openshift-gitops-operator",
             annotations: { "pulumi.com/waitFor": '["jsonpath={.status.installedCSV}","jsonpath={.status.state}=AtLatestKnown"]' } });
-        assert.deepEqual(sub.spec, { channel: "latest", installPlanApproval: "Automatic", name: "openshift-gitops-operator", source: "redhat-operators",
+        assert.deepEqual(sub.spec, { channel: "gitops-1.18", installPlanApproval: "Automatic", name: "openshift-gitops-operator", source: "redhat-operators",
             sourceNamespace: "openshift-marketplace", config: { env: [{ name: "DISABLE_DEFAULT_ARGOCD_INSTANCE", value: "true" }, { name: "ARGOCD_CLUSTER_CONFIG_NAMESPACES", value: "openshift-gitops" }] } });
         assert.deepEqual(operatorEnv({ ...base, argocd: { ...base.argocd, namespace: "argocd" } })[1], { name: "ARGOCD_CLUSTER_CONFIG_NAMESPACES", value: "openshift-gitops,argocd" });
         assert.equal(controllerServiceAccount, "argocd-argocd-application-controller");

@@ -356,7 +356,7 @@ describe("stack config: what each key resolves to (pure)", () => {
         assert.deepEqual(rest, {
             cluster: "lab", gpu: true, kubernetes: { context: "lab", kubeconfigFromSecret: false },
             gitops: { repoUrl: "https://github.com/example/gitops.git", revision: "main", clusterAppsPath: "clusters/lab", access: "public" },
-            argocd: { flavor: "openshift-gitops", namespace: "openshift-gitops", channel: "latest", approval: "Automatic", catalogSource: "redhat-operators",
+            argocd: { flavor: "openshift-gitops", namespace: "openshift-gitops", channel: "gitops-1.18", approval: "Automatic", catalogSource: "redhat-operators",
                 chartVersion: "9.1.0", chartRepository: "https://argoproj.github.io/argo-helm" },
             sealedSecrets: { namespace: "sealed-secrets", keySource: "stack", fleetStack: "organization/saif-fleet/fleet", rotation: ["fleet-key"] },
             rootApp: { name: "saif-apps", prune: true, selfHeal: true, finalizer: "none" },

@@ -4,7 +4,8 @@ import { controllerMayWrite, componentWrites, managedNamespaces, PolicyRule } fr
 import { namespacePlan } from "../lib/namespaces";
 import { parseClusterConfig } from "../stacks/parse";
 import type { ClusterConfig } from "../stacks/types";
-import { stackRaw, seedTable } from "./helpers";
+import { checkPolicies } from "../cli/policy";
+import { root as repo, stackRaw, seedTable } from "./helpers";
 import { makeKeyPair } from "./keys";
 import { applications, byUrn, find, plain, runStack } from "./mocks";
 
@@ -25,7 +26,7 @@ function objectKeys(rec: Recording): string[] {
 }
 
 describe("real path: one owner per Kubernetes object", () => {
-    it("registers no (apiVersion, kind, namespace, name) twice, for every bootstrap and delivery combination", async function () {
+    it("registers no (apiVersion, kind, namespace, name) twice, and breaks no policy, for every bootstrap and delivery combination", async function () {
         this.timeout(120_000);
         const flavors = [{ flavor: "openshift-gitops" }, { flavor: "helm" }, { flavor: "existing", namespace: "openshift-gitops" }, { flavor: "openshift-gitops", namespace: "gitops" }];
         const deliveries = [{}, { directSecrets: true }, { commitSealed: true }, { githubEnvironment: true }, { commitSealed: true, githubEnvironment: true }, { directSecrets: true, githubEnvironment: true }];
@@ -41,6 +42,8 @@ describe("real path: one owner per Kubernetes object", () => {
                         const keys = objectKeys(rec);
                         const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
                         assert.deepEqual(twice, [], label);
+                        // And every combination keeps the policy pack's invariants (policy/).
+                        assert.deepEqual(checkPolicies(repo, rec).failures, [], label);
                         runs++;
                     }
                 }
@@ -166,6 +169,8 @@ describe("real path: saif-apps and Pulumi never both own an Application", () => 
         const rec = await runStack("ai-pod-1", { adoptExisting: true, argocd: { flavor: "existing", namespace: "openshift-gitops" },
             extraComponents: { chat: { tier: 4, path: "apps/chat", namespace: "chat" } } });
         assert.equal(rec.error, undefined);
+        // Adoption keeps the policy pack's invariants too (the root's automated block written out, imports, patchForce).
+        assert.deepEqual(checkPolicies(repo, rec).failures, []);
         const rootReg = find(rec, "kubernetes:argoproj.io/v1alpha1:Application", "saif-apps")[0];
         const root = plain(rootReg);
         assert.equal(rootReg.importId, "openshift-gitops/saif-apps");
