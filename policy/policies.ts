@@ -233,7 +233,7 @@ export function plainCredentials(value: Json, path: string, parseYaml: (text: st
             }
             if (privateKeyPem.test(v)) found.push(`${p}: a PEM private key`);
             else if (key !== "" && credentialKey.test(key) && !referenceKey.test(key) && v.trim() !== "" && !/^\$\{.*\}$/.test(v.trim())) found.push(`${p}: a value under "${key}"`);
-            else if (knownCredential.test(v) && !/^(uid|id|.*[-_]id)$/i.test(key)) found.push(`${p}: a value shaped like an NGC key or a HEC token`);
+            else if (knownCredential.test(v) && !/(uid|id)$/i.test(key)) found.push(`${p}: a value shaped like an NGC key or a HEC token`);
             return;
         }
         if (Array.isArray(v)) {

@@ -191,7 +191,8 @@ describe("policy pack: the checks as plain functions", () => {
         assert.deepEqual(plainCredentials({ tls: "-----BEGIN RSA PRIVATE KEY-----\nMII..." }, "", parse), ["tls: a PEM private key"]);
         assert.deepEqual(plainCredentials({ values: "ngc:\n  key: nvapi-abcdefghijklmnopqrstuvwxyz012345\n" }, "", parse), ["values(yaml).ngc.key: a value shaped like an NGC key or a HEC token"]);
         assert.deepEqual(plainCredentials({ parameters: [{ name: "auth.adminPassword", value: "x" }, { name: "image.tag", value: "1" }] }, "", parse), ["parameters[0].value: a value under \"adminPassword\""]);
-        assert.deepEqual(plainCredentials({ metadata: { uid: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, spec: { tokenSecretRef: { name: "t" } } }, "", parse), []);
+        assert.deepEqual(plainCredentials({ metadata: { uid: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, spec: { clusterId: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab", tokenSecretRef: { name: "t" } } }, "", parse), []);
+        assert.deepEqual(plainCredentials({ env: [{ name: "HEC", value: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }] }, "", parse), ["env[0].value: a value shaped like an NGC key or a HEC token"]);
     });
     it("ringProblems: complete and disjoint, one line each", () => {
         const stackFiles = ["a", "b", "c"];
