@@ -30,15 +30,16 @@ function options(r: Registration): analyzerPb.AnalyzerResourceOptions {
     return o;
 }
 
-function request(r: Registration): analyzerPb.AnalyzeRequest {
-    const req = new analyzerPb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(Struct.fromJavaScript(r.inputs as Record<string, never>));
-    req.setOptions(options(r));
-    return req;
+/** A resource as the engine describes it to an analyzer: an AnalyzeRequest, or a stack request's AnalyzerResource. */
+function asAnalyzed<T extends analyzerPb.AnalyzeRequest | analyzerPb.AnalyzerResource>(message: T, r: Registration): T {
+    message.setType(r.type);
+    message.setUrn(r.urn);
+    message.setName(r.name);
+    message.setProperties(Struct.fromJavaScript(r.inputs as Record<string, never>));
+    message.setOptions(options(r));
+    return message;
 }
+const request = (r: Registration) => asAnalyzed(new analyzerPb.AnalyzeRequest(), r);
 
 describe("policy pack under the real policy server (run-policy-pack, as the CLI starts it)", function () {
     this.timeout(120_000);
@@ -106,12 +107,7 @@ describe("policy pack under the real policy server (run-policy-pack, as the CLI 
         const stackRequest = (regs: Registration[]) => {
             const req = new analyzerPb.AnalyzeStackRequest();
             req.setResourcesList(regs.filter((r) => r.kind === "register").map((r) => {
-                const a = new analyzerPb.AnalyzerResource();
-                a.setType(r.type);
-                a.setUrn(r.urn);
-                a.setName(r.name);
-                a.setProperties(Struct.fromJavaScript(r.inputs as Record<string, never>));
-                a.setOptions(options(r));
+                const a = asAnalyzed(new analyzerPb.AnalyzerResource(), r);
                 a.setParent(r.parent);
                 a.setDependenciesList(r.dependencies);
                 return a;
