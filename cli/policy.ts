@@ -11,9 +11,10 @@ export function checkPolicies(dir: string, recording: Pick<Recording, "registrat
     return { report, failures: report.violations.filter((v) => v.level === "mandatory").map(violationLine) };
 }
 
-/** The plan's policy stage: the summary line, or ConfigProblems with one line per mandatory violation and the summary. */
+/** The plan's policy stage: the summary line (and any advisory, one line each), or ConfigProblems with one line per mandatory violation and the summary. */
 export function policyStage(dir: string, recording: Pick<Recording, "registrations">): string {
     const { report, failures } = checkPolicies(dir, recording);
     if (failures.length > 0) throw new ConfigProblems([...failures, policySummary(report)]);
-    return policySummary(report);
+    const advisories = report.violations.filter((v) => v.level === "advisory").map((v) => `  ${violationLine(v)}`);
+    return [policySummary(report), ...advisories].join("\n");
 }
