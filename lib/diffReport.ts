@@ -57,6 +57,22 @@ function renderedChanges(before?: ReadonlyMap<string, ReadonlyMap<string, string
     return out;
 }
 
+/**
+ * CRDs a component renders at the base and no longer renders after the change, while the component stays: Argo CD's
+ * automated prune deletes them, and with them every object of their kinds. Only `Prune=false` on the live CRD stops it
+ * (gitops-engine pkg/sync/sync_context.go `pruneObject` reads it from the live object).
+ */
+export function prunedCrds(before?: ReadonlyMap<string, ReadonlyMap<string, string>>, after?: ReadonlyMap<string, ReadonlyMap<string, string>>): { component: string; crd: string }[] {
+    if (!before || !after) return [];
+    const out: { component: string; crd: string }[] = [];
+    for (const [component, objects] of after) {
+        for (const key of before.get(component)?.keys() ?? []) {
+            if (key.startsWith("CustomResourceDefinition/") && !objects.has(key)) out.push({ component, crd: key.split("/").pop()! });
+        }
+    }
+    return out.sort((x, y) => `${x.component}/${x.crd}`.localeCompare(`${y.component}/${y.crd}`));
+}
+
 /** Markdown for a PR comment: what a change does to one stack's deployment, without cluster access. */
 export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnapshot): string {
     const out: string[] = [`## Stack \`${stack}\``];
@@ -115,6 +131,13 @@ export function diffReport(stack: string, before: PlanSnapshot, after: PlanSnaps
     out.push(`${appsPart}; ` +
         `${changedOther.length + otherAdded.length + otherRemoved.length} other objects differ; ${rewired.length} components change dependencies; ` +
         `${moved.length} move in order or wave.`);
+
+    const pruned = prunedCrds(before.rendered, after.rendered);
+    if (pruned.length > 0) {
+        out.push("### CRDs Argo CD would prune", pruned.map((p) => `- **\`${p.component}\` no longer renders the CRD \`${p.crd}\`**: its automated prune deletes ` +
+            "it and every object of its kind on the cluster. Keep it in the render, or first annotate the live CRD " +
+            "`argocd.argoproj.io/sync-options: Prune=false`.").join("\n"));
+    }
 
     const rows = [
         ...added.map((n) => `| \`${n}\` | added | ${aNames.get(n)?.tier ?? "-"} | - → ${wave(aNames, after.manifests, n, aApps.get(n)!)} |`),

@@ -51,6 +51,18 @@ const after: PlanSnapshot = {
 };
 
 describe("plan:diff's report (pure, on hand-made snapshots)", () => {
+    it("warns, per CRD, when a component that stays stops rendering it (Argo CD's prune would delete it); not for a removed component", () => {
+        const crd = "CustomResourceDefinition//widgets.example.com";
+        const withCrd = (s: PlanSnapshot, comps: string[]): PlanSnapshot => ({
+            ...s, rendered: new Map([...s.rendered!].map(([c, objs]) => [c, comps.includes(c) ? new Map([...objs, [crd, "kind: CustomResourceDefinition\n"]]) : objs])),
+        });
+        const report = diffReport("lab", withCrd(before, ["b", "gone"]), after);
+        assert.match(report, /### CRDs Argo CD would prune\n\n- \*\*`b` no longer renders the CRD `widgets\.example\.com`\*\*: its automated prune deletes it and every object of its kind/);
+        // "gone" is removed with its Application (its finalizer decides), so it is not listed here.
+        assert.equal((report.match(/no longer renders the CRD/g) ?? []).length, 1);
+        assert.ok(!diffReport("lab", withCrd(before, ["b"]), withCrd(after, ["b"])).includes("CRDs Argo CD would prune"));
+    });
+
     it("reads as test/fixtures/diff-report-lab.md: counts, component rows, model cache, diffs, rendered objects, rewiring, moves, times, graph", () => {
         // What each part says, checked by hand: n added, gone removed, b's Application changed; the Namespace changed,
         // a Secret added, a ConfigMap removed (3 others); b gains c; c and b swap places among the common components;
