@@ -140,7 +140,11 @@ function valueAt(obj: unknown, path: readonly (string | number)[]): unknown {
     return v;
 }
 
-const isZero = (v: unknown) => v === undefined || v === null || v === "" || v === false || v === 0 ||
+/**
+ * An empty value: what a defaulted field is added with. `false` and `0` are not empty here: someone turning a switch
+ * off (automated sync `enabled: false`) or scaling to zero adds exactly those, and that is drift.
+ */
+const isEmpty = (v: unknown) => v === undefined || v === null || v === "" ||
     (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
 
 /** Fields that change without anyone changing the object: each with why it is not drift. */
@@ -156,7 +160,7 @@ export const noiseRules: readonly { readonly why: string; readonly test: (path: 
     },
     { why: "the provider's own bookkeeping keys", test: (p) => String(p[0]).startsWith("__") },
     { why: "an Application's operation is Argo CD's request in flight, cleared when it ends", test: (p) => p[0] === "operation" },
-    { why: "a field defaulted by the API server or a controller (added with its zero value)", test: (_p, kind, after) => kind.startsWith("add") && isZero(after) },
+    { why: "a field defaulted by the API server or a controller (added empty)", test: (_p, kind, after) => kind.startsWith("add") && isEmpty(after) },
     {
         // argo-cd pkg/apis/application/v1alpha1/types.go SyncPolicyAutomated.Enabled: unset means enabled.
         why: "Argo CD's automated.enabled written out as its default (true)",
@@ -205,7 +209,7 @@ export function refreshFindings(stack: string, digest: RefreshDigest, exitCode: 
     }
     const errors = (digest.diagnostics ?? []).filter((d) => d.severity === "error");
     for (const d of errors) {
-        out.push({ stack, layer: "pulumi", object: d.urn ? objectName(d.urn, undefined) : "(the refresh)", what: "refresh failed", detail: (d.message ?? "").trim().split("\n")[0].slice(0, 200) });
+        out.push({ stack, layer: "pulumi", object: d.urn ? objectName(d.urn, undefined) : "(the refresh)", what: "refresh failed", detail: (d.message ?? "").trim().split("\n")[0].trim().slice(0, 200) });
     }
     if (exitCode !== 0 && exitCode !== 7 && errors.length === 0) {
         out.push({ stack, layer: "pulumi", object: "(the refresh)", what: "refresh failed", detail: `pulumi refresh exited ${exitCode} (see the job's log)` });

@@ -283,7 +283,7 @@ export function noPlaintextSecrets(parseYaml: (text: string) => unknown): Resour
 /** A channel name that carries a version (gitops-1.18, stable-4.18, v25.3): one that follows every release has none. */
 export const versionedChannel = (channel: string) => /\d/.test(channel);
 /** An exact chart version: no range, no wildcard, no "latest". */
-export const exactVersion = (v: string) => /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/.test(v);
+export const exactVersion = (v: string) => /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/.test(v);
 
 const pinned: ResourceValidationPolicy = {
     name: "pinned-operators-and-charts",

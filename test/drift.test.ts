@@ -6,7 +6,9 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { parse as parseYaml } from "yaml";
 import { collected, driftReport } from "../cli/drift";
-import { applicationFindings, Finding, isNoise, parsePropertyPath, parseRefresh, refreshFindings, renderDriftReport } from "../lib/drift";
+import {
+    applicationFindings, Finding, isNoise, managedApplications, parseApplications, parseExitCode, parsePropertyPath, parseRefresh, refreshFindings, renderDriftReport,
+} from "../lib/drift";
 import { root } from "./helpers";
 
 const fixture = path.join(root, "test/fixtures/drift");
@@ -192,5 +194,116 @@ describe("the drift workflow", () => {
         assert.ok(report.if?.includes("!cancelled()"), "reports on the stacks that did collect");
         assert.ok(report.steps.some((s) => s.run?.includes("npm run --silent drift:report -- drift --revision \"$GITHUB_SHA\" --out drift-report.md")));
         assert.ok(report.steps.some((s) => s.run?.includes("gh issue edit") && s.run.includes("gh issue create")), "one issue, updated");
+    });
+});
+
+describe("drift report: each rule, both ways", () => {
+    it("property paths: quoted keys with escaped quotes, multi-digit indexes, bare bracket names, an unclosed bracket", () => {
+        assert.deepEqual(parsePropertyPath("spec.list[12].name"), ["spec", "list", 12, "name"]);
+        assert.deepEqual(parsePropertyPath("a[\"x\\\"].y\"].z"), ["a", "x\"].y", "z"]);
+        assert.deepEqual(parsePropertyPath("a[key].b"), ["a", "key", "b"]);
+        assert.deepEqual(parsePropertyPath("a[3"), ["a", 3]);
+        assert.deepEqual(parsePropertyPath("a[1x]"), ["a", "1x"]);
+    });
+    it("noise: only the named metadata, only the two tool annotations, only leading __, only empty additions", () => {
+        for (const f of ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp", "selfLink"]) assert.ok(isNoise(["metadata", f], "update", "x"), f);
+        assert.ok(!isNoise(["metadata", "name"], "update", "x"));
+        assert.ok(!isNoise(["spec", "resourceVersion"], "update", "x"));
+        assert.ok(isNoise(["metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"], "update", "x"));
+        assert.ok(isNoise(["metadata", "annotations", "argocd.argoproj.io/refresh"], "add", "hard"));
+        assert.ok(!isNoise(["metadata", "annotations", "pulumi.com/waitFor"], "update", "x"));
+        assert.ok(!isNoise(["metadata", "labels", "kubectl.kubernetes.io/last-applied-configuration"], "update", "x"));
+        assert.ok(!isNoise(["spec", "annotations", "argocd.argoproj.io/refresh"], "update", "x"));
+        assert.ok(isNoise(["__inputs"], "update", {}));
+        assert.ok(!isNoise(["inputs__"], "update", "x"));
+        assert.ok(isNoise(["operation"], "delete", undefined));
+        for (const empty of [undefined, null, "", [], {}]) assert.ok(isNoise(["spec", "x"], "add", empty), JSON.stringify(empty));
+        for (const value of [false, 0, "x", [1], { a: 1 }, true]) assert.ok(!isNoise(["spec", "x"], "add", value), JSON.stringify(value));
+        assert.ok(!isNoise(["spec", "x"], "update", ""), "an update to empty is drift");
+        assert.ok(isNoise(["spec", "x"], "add-replace", null));
+        // automated.enabled: written out as its default is noise; turned off by hand is drift.
+        assert.ok(isNoise(["spec", "syncPolicy", "automated", "enabled"], "add", true));
+        assert.ok(!isNoise(["spec", "syncPolicy", "automated", "enabled"], "add", false));
+        assert.ok(!isNoise(["spec", "syncPolicy", "automated", "enabled"], "update", true));
+        assert.ok(!isNoise(["spec", "other", "enabled"], "add", true));
+    });
+    const step = (op: string, urn: string, before?: unknown, after?: unknown, detailedDiff?: Record<string, { kind: string }> | null, diffReasons?: string[]) =>
+        ({ op, urn, ...(before ? { oldState: { outputs: before } } : {}), ...(after ? { newState: { outputs: after } } : {}), detailedDiff, diffReasons });
+    const urn = "urn:pulumi:s::saif-platform::saif:bootstrap:X$kubernetes:core/v1:ConfigMap::cm";
+    it("refresh: names objects by kind, namespace and name, else by the URN; diffReasons when no detailedDiff; long values cut", () => {
+        const cm = (v: string) => ({ kind: "ConfigMap", metadata: { name: "cm", namespace: "ns" }, data: { v } });
+        const long = "y".repeat(100);
+        const digest = parseRefresh("r", JSON.stringify({ steps: [
+            step("update", urn, cm("a"), cm(long), { "data.v": { kind: "update" } }),
+            step("update", urn, { data: 1 }, { data: 2 }, null, ["data"]),
+            step("refresh", urn, cm("a"), cm("b"), { "data.v": { kind: "update" } }),
+            step("same", urn, cm("a"), cm("b")),
+        ] }));
+        assert.deepEqual(refreshFindings("s", digest, 7), [
+            { stack: "s", layer: "pulumi", object: "ConfigMap ns/cm", what: "data.v", detail: `update: "a" -> ${JSON.stringify(long).slice(0, 77)}...` },
+            { stack: "s", layer: "pulumi", object: "kubernetes:core/v1:ConfigMap cm", what: "data", detail: "update: 1 -> 2" },
+        ]);
+        const exact80 = "z".repeat(78);
+        assert.equal(refreshFindings("s", parseRefresh("r", JSON.stringify({ steps: [step("update", urn, cm("a"), cm(exact80), { "data.v": { kind: "update" } })] })), 7)[0].detail,
+            `update: "a" -> "${exact80}"`);
+        // A cluster-scoped object has no namespace part.
+        assert.equal(refreshFindings("s", parseRefresh("r", JSON.stringify({ steps: [step("delete", urn, { kind: "Namespace", metadata: { name: "n" } })] })), 7)[0].object, "Namespace n");
+        // Exit 0 or 7 with no error is not a failure; a warning diagnostic is not either.
+        assert.deepEqual(refreshFindings("s", parseRefresh("r", "{\"diagnostics\": [{\"message\": \"w\", \"severity\": \"warning\"}]}"), 0), []);
+        assert.deepEqual(refreshFindings("s", parseRefresh("r", "{}"), 7), []);
+        // An error diagnostic on a resource names it.
+        assert.equal(refreshFindings("s", parseRefresh("r", JSON.stringify({ diagnostics: [{ urn, message: " boom \nmore", severity: "error" }] })), 1)[0].object, "kubernetes:core/v1:ConfigMap cm");
+        assert.equal(refreshFindings("s", parseRefresh("r", JSON.stringify({ diagnostics: [{ urn, message: " boom \nmore", severity: "error" }] })), 1)[0].detail, "boom");
+    });
+    it("Argo CD: out-of-sync objects listed (ten, then a count), health and failed-sync messages to their first line, Progressing not counted", () => {
+        const resources = Array.from({ length: 12 }, (_, i) => ({ kind: "ConfigMap", namespace: "n", name: `c${String(i).padStart(2, "0")}`, status: "OutOfSync" }));
+        const apps = [
+            { metadata: { name: "b" }, status: { sync: { status: "OutOfSync" }, health: { status: "Degraded", message: "first\nsecond" }, operationState: { phase: "Error", message: "x\ny" }, resources } },
+            { metadata: { name: "a" }, status: { sync: { status: "Synced" }, health: { status: "Progressing" }, operationState: { phase: "Running" } } },
+            { metadata: { name: "c" }, status: { sync: { status: "OutOfSync" }, health: { status: "Healthy" }, resources: [{ kind: "Job", name: "j", status: "Synced" }] } },
+        ];
+        const f = applicationFindings("s", apps, ["a", "b", "c"], undefined);
+        assert.deepEqual(f.map((x) => `${x.object} ${x.what}: ${x.detail}`), [
+            `Application b sync: OutOfSync: ${resources.slice(0, 10).map((r) => `ConfigMap n/${r.name}`).join(", ")}, and 2 more`,
+            "Application b health: Degraded: first",
+            "Application b last sync failed: Error: x",
+            "Application c sync: OutOfSync",
+        ]);
+        const ten = applicationFindings("s", [{ metadata: { name: "t" }, status: { sync: { status: "OutOfSync" }, health: { status: "Healthy" }, resources: resources.slice(0, 10) } }], [], undefined);
+        assert.ok(!ten[0].detail.includes("more"));
+        // No status at all: Unknown sync and health.
+        assert.deepEqual(applicationFindings("s", [{ metadata: { name: "u" } }], [], undefined).map((x) => x.detail), ["Unknown", "Unknown"]);
+        // A branch-following Application at another commit, and one with no revision yet.
+        const rel = "c".repeat(40);
+        const behind = applicationFindings("s", [{ metadata: { name: "r" }, spec: { source: { targetRevision: "main" } }, status: { sync: { status: "Synced", revision: "d".repeat(40) }, health: { status: "Healthy" } } },
+            { metadata: { name: "q" }, spec: { source: { targetRevision: "main" } }, status: { sync: { status: "Synced" }, health: { status: "Healthy" } } }], [], rel);
+        assert.deepEqual(behind.map((x) => x.detail), [`at (none), release ${"c".repeat(12)}`, `at ${"d".repeat(12)}, release ${"c".repeat(12)}`]);
+    });
+    it("managed Applications: by name from the outputs (old or new), never a deleted one", () => {
+        const appUrn = (n: string) => `urn:pulumi:s::p::saif:tiers:Tier$kubernetes:argoproj.io/v1alpha1:Application::${n}`;
+        const digest = parseRefresh("r", JSON.stringify({ steps: [
+            step("refresh", appUrn("x"), { metadata: { name: "real-x" } }),
+            step("refresh", appUrn("y"), undefined, { metadata: { name: "real-y" } }),
+            step("refresh", appUrn("z")),
+            step("delete", appUrn("gone"), { metadata: { name: "gone" } }),
+            step("refresh", urn, { metadata: { name: "not-an-app" } }),
+        ] }));
+        assert.deepEqual(managedApplications(digest), ["real-x", "real-y", "z"]);
+    });
+    it("exit codes and malformed files: one line each", () => {
+        assert.equal(parseExitCode("f", " 7\n"), 7);
+        assert.equal(parseExitCode("f", "255"), 255);
+        for (const bad of ["1234", "x7", "7x", ""]) assert.throws(() => parseExitCode("f", bad), /^Error: f: .* is not an exit code/);
+        assert.throws(() => parseRefresh("f", "{"), /^Error: f: not JSON/);
+        assert.throws(() => parseApplications("f", "nope"), /^Error: f: not JSON/);
+    });
+    it("the report's counts and sections: singular and plural, problems, no release", () => {
+        const one = renderDriftReport([{ stack: "a", refreshExit: 7, findings: [{ stack: "a", layer: "argocd", object: "Application x", what: "health", detail: "Degraded" }] }], ["p1"], undefined);
+        assert.match(one.markdown, /^No release given \(--revision\): revisions not compared; 1 stack read, 1 with drift; 1 finding in 1 group; 1 input problem\.$/m);
+        assert.match(one.markdown, /\| `a` \| 7 \| clean \| 1 drifted \|/);
+        assert.match(one.markdown, /## Not read\n\n- p1/);
+        assert.equal(one.exitCode, 1);
+        const two = renderDriftReport([{ stack: "a", refreshExit: 0, findings: [] }, { stack: "b", refreshExit: 0, findings: [] }], ["p1", "p2"], "e".repeat(40));
+        assert.match(two.markdown, /^Release `eeeeeeeeeeee`; 2 stacks read, 0 with drift; 0 findings in 0 groups; 2 input problems\.$/m);
     });
 });

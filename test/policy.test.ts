@@ -6,8 +6,8 @@ import * as yaml from "js-yaml";
 import { buildPlan } from "../cli/plan";
 import type { Recording, Registration } from "../cli/mockrun";
 import { checkPolicies, policyStage } from "../cli/policy";
-import { applicationType, platformPolicies, plainCredentials, ringProblems, secretType, subscriptionType } from "../policy/policies";
-import { runPolicies } from "../policy/run";
+import { applicationType, exactVersion, platformPolicies, plainCredentials, ringProblems, secretType, subscriptionType, versionedChannel } from "../policy/policies";
+import { policySummary, runPolicies, violationLine } from "../policy/run";
 import { gateAnnotation } from "../lib/application";
 import { fingerprintIgnoreRule } from "../lib/gates";
 import { fixtureStack, problemLines, root } from "./helpers";
@@ -220,5 +220,203 @@ describe("policy pack: ring membership as a stack policy", function () {
         ]);
         // The repository's own fleet file keeps it.
         assert.deepEqual(checkPolicies(root, recording).failures, []);
+    });
+});
+
+describe("policy pack: each check on hand-made resources, both ways", () => {
+    const parse = (t: string) => yaml.load(t);
+    const policies = platformPolicies({ rings: [{ name: "r", stacks: ["s"] }], stackFiles: ["s"] }, parse);
+    const reg = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<Registration> = {}): Registration => ({
+        urn: `urn:pulumi:s::saif-platform::saif:tiers:Tier$${type}::${name}`, kind: "register", type, name, custom: true, parent: "", provider: "",
+        dependencies: [], protect: false, retainOnDelete: false, additionalSecretOutputs: [], ignoreChanges: [], importId: "",
+        customTimeouts: { create: "", update: "", delete: "" }, inputs, ...extra,
+    });
+    const lines = (...regs: Registration[]) => runPolicies(policies, regs).violations.map((v) => `${v.policy} ${v.level} ${v.urn.split("::").pop()}: ${v.message}`);
+    const source = { repoURL: "https://example.com/r.git", targetRevision: "main", path: "apps/x" };
+    const gated = (src: Record<string, unknown>, healthy = true, extra: Record<string, unknown> = {}) => ({
+        metadata: { name: "x", labels: { "saif.io/component": "x", "saif.io/tier": "2" }, annotations: { "pulumi.com/waitFor": gateAnnotation(src as never, { healthy }) } },
+        spec: { project: "saif-platform", source: src, ignoreDifferences: [fingerprintIgnoreRule(src as never)], ...extra },
+    });
+
+    it("application gate: kept as rendered; spec.sources, no source, a gate that is not JSON, each part of the fingerprint rule", () => {
+        assert.deepEqual(lines(reg(applicationType, "x", gated(source))), []);
+        assert.deepEqual(lines(reg(applicationType, "x", { ...gated(source), spec: { ...gated(source).spec, sources: [source] } })), ["application-health-gate mandatory x: has spec.sources; a gate names one source (spec.source)"]);
+        for (const missing of ["repoURL", "targetRevision"]) {
+            const src: Record<string, string> = { ...source };
+            delete src[missing];
+            assert.deepEqual(lines(reg(applicationType, "x", { ...gated(source), spec: { project: "saif-platform", source: src } })), ["application-health-gate mandatory x: has no spec.source with repoURL and targetRevision"], missing);
+        }
+        const notJson = gated(source);
+        notJson.metadata.annotations["pulumi.com/waitFor"] = "jsonpath={.status.health.status}=Healthy";
+        assert.match(lines(reg(applicationType, "x", notJson))[0], /gate lacks jsonpath=\{\.status\.sync\.comparedTo\.source\.repoURL\}/);
+        for (const field of ["group", "kind", "name"]) {
+            const app = gated(source);
+            app.spec.ignoreDifferences = [{ ...fingerprintIgnoreRule(source), [field]: "other" }];
+            assert.match(lines(reg(applicationType, "x", app))[0] ?? "", /spec\.ignoreDifferences\[0\] is not the source's fingerprint rule/, field);
+        }
+        // A chart source is named by its chart; extra source fields (helm, kustomize, directory) change the fingerprint.
+        const chart = { repoURL: "https://charts.example.com", targetRevision: "1.2.3", chart: "c", helm: { valuesObject: { a: 1 } } };
+        assert.deepEqual(lines(reg(applicationType, "x", gated(chart))), []);
+        const stale = gated(chart);
+        stale.spec.source = { ...chart, helm: { valuesObject: { a: 2 } } };
+        assert.equal(lines(reg(applicationType, "x", stale)).length, 1);
+    });
+    it("the root Application: its own project and a gate without Healthy; a catalog one with that gate fails", () => {
+        const rootUrn = "urn:pulumi:s::saif-platform::saif:bootstrap:RootApp$kubernetes:argoproj.io/v1alpha1:Application::saif-apps";
+        const rootApp = gated(source, false);
+        rootApp.spec.project = "saif-root";
+        assert.deepEqual(lines(reg(applicationType, "saif-apps", rootApp, { urn: rootUrn })), []);
+        assert.deepEqual(lines(reg(applicationType, "saif-apps", { ...rootApp, spec: { ...rootApp.spec, project: "saif-platform" } }, { urn: rootUrn })),
+            ["application-project mandatory saif-apps: spec.project is \"saif-platform\", not saif-root"]);
+        // A catalog Application named like a RootApp's child but not under it needs Healthy.
+        assert.match(lines(reg(applicationType, "x", { ...rootApp, spec: { ...rootApp.spec, project: "saif-platform" } }))[0], /gate lacks jsonpath=\{\.status\.health\.status\}=Healthy/);
+        // Only the parent's type counts, not the resource's own name.
+        assert.match(lines(reg(applicationType, "x", rootApp, { urn: "urn:pulumi:s::saif-platform::kubernetes:argoproj.io/v1alpha1:Application::saif:bootstrap:RootApp" }))[0], /Healthy|project/);
+    });
+    it("tier order: a label that is not a number is ignored; the same tier and an earlier one are fine", () => {
+        const app = (name: string, tier: string, deps: string[] = []) => reg(applicationType, name, { ...gated(source), metadata: { ...gated(source).metadata, labels: { "saif.io/component": name, "saif.io/tier": tier } } },
+            { dependencies: deps.map((d) => `urn:pulumi:s::saif-platform::saif:tiers:Tier$${applicationType}::${d}`) });
+        assert.deepEqual(lines(app("a", "1"), app("b", "2", ["a"]), app("c", "2", ["b"])), []);
+        assert.deepEqual(lines(app("a", "3"), app("b", "2", ["a"])), ["tier-order mandatory b: tier 2 depends on a of tier 3, a later tier"]);
+        assert.deepEqual(lines(app("a", "3x"), app("b", "2", ["a"])), []);
+        assert.deepEqual(lines(app("a", "3"), app("b", "t2", ["a"])), []);
+    });
+    it("sealing key: only the labelled Secret; protect and retain each; an unknown retain (under the CLI) passes", () => {
+        const key = { metadata: { name: "k", labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } }, stringData: {} };
+        const secretOpts = { additionalSecretOutputs: ["data", "stringData"] };
+        assert.deepEqual(lines(reg(secretType, "k", key, { ...secretOpts, protect: true, retainOnDelete: true })), []);
+        assert.deepEqual(lines(reg(secretType, "other", { metadata: { name: "o" } }, secretOpts)), []);
+        assert.deepEqual(lines(reg(secretType, "k", key, { ...secretOpts, protect: false, retainOnDelete: false })), [
+            "sealing-key-kept mandatory k: the sealing key Secret is not protected", "sealing-key-kept mandatory k: the sealing key Secret is not retained on delete",
+        ]);
+        const noRetain = { ...reg(secretType, "k", key, { ...secretOpts, protect: true }) } as Partial<Registration>;
+        delete noRetain.retainOnDelete;
+        assert.deepEqual(lines(noRetain as Registration), []);
+    });
+    it("plain-text secrets: each half of additionalSecretOutputs; other providers' resources are not scanned", () => {
+        assert.deepEqual(lines(reg(secretType, "s", {}, { additionalSecretOutputs: ["data"] })), ["no-plaintext-secrets mandatory s: the Secret's stringData are not additionalSecretOutputs, so the provider stores them in plain text"]);
+        assert.deepEqual(lines(reg(secretType, "s", {}, { additionalSecretOutputs: ["stringData"] })), ["no-plaintext-secrets mandatory s: the Secret's data are not additionalSecretOutputs, so the provider stores them in plain text"]);
+        assert.deepEqual(lines(reg("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret", "g", { plaintextValue: "hunter2", password: "x" })), []);
+        assert.deepEqual(lines(reg("kubernetes:core/v1:ConfigMap", "c", { data: { password: "hunter2" } })), ["no-plaintext-secrets mandatory c: plain-text credential at data.password: a value under \"password\""]);
+    });
+    it("plainCredentials: every credential key form, every reference form, templates, YAML values", () => {
+        for (const k of ["password", "dbPasswd", "passphrase", "token", "hecToken", "secret", "apiKey", "api_key", "api-key", "apikey", "privateKey", "private_key", "accessKey", "access-key", "clientSecret", "client_secret", "credentials", "credential"]) {
+            assert.equal(plainCredentials({ [k]: "v" }, "", parse).length, 1, k);
+        }
+        for (const k of ["passwordSecretName", "tokenRef", "secretRef", "secret_ref", "keyRef", "key_ref", "tokenFile", "passwordPath", "existingSecret", "secretMount", "tokenDir", "passwordEnv", "tokenEnabled", "tokenUrl", "tokenUri", "tokenEndpoint", "secretType", "secretKind", "secretNamespace", "secretLabel", "secretSelector", "secretAnnotations", "image"]) {
+            assert.deepEqual(plainCredentials({ [k]: "v" }, "", parse), [], k);
+        }
+        assert.deepEqual(plainCredentials({ password: "${DB_PASSWORD}", token: "  " }, "", parse), []);
+        assert.equal(plainCredentials({ password: "${DB}x" }, "", parse).length, 1);
+        assert.equal(plainCredentials({ password: "x${DB}" }, "", parse).length, 1);
+        // A values string that is not a YAML object is checked as a string; one with no colon is not parsed.
+        assert.deepEqual(plainCredentials({ values: "- a: b" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ values: "nvapi-abcdefghijklmnopqrstuvwxyz" }, "", parse), ["values: a value shaped like an NGC key or a HEC token"]);
+        assert.deepEqual(plainCredentials({ values: "key: [unclosed" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ other: "a: {password: x}" }, "", parse), []);
+        // NGC keys: the prefix and at least 20 characters; GUIDs in any case; a GUID inside a longer word is not one.
+        assert.deepEqual(plainCredentials({ a: "nvapi-short" }, "", parse), []);
+        assert.equal(plainCredentials({ a: "0B1C2D3E-AAAA-BBBB-CCCC-0123456789AB" }, "", parse).length, 1);
+        assert.deepEqual(plainCredentials({ a: "x0b1c2d3e-aaaa-bbbb-cccc-0123456789abx" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3-aaaa-bbbb-cccc-0123456789ab" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaa-bbbb-cccc-0123456789ab" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbb-cccc-0123456789ab" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-ccc-0123456789ab" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-cccc-0123456789a" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "zzzzzzzz-aaaa-bbbb-cccc-0123456789ab" }, "", parse), []);
+        // Parameters: only pure {name, value[, forceString]} objects are read as parameters.
+        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", forceString: true }], "", parse), ["[0].value: a value under \"adminPassword\""]);
+        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", extra: 1 }], "", parse), []);
+        assert.deepEqual(plainCredentials([{ name: "db", password: "x" }], "", parse), ["[0].password: a value under \"password\""]);
+    });
+    it("pins: channels with a version; exact chart versions; Helm releases", () => {
+        for (const c of ["gitops-1.18", "stable-4.18", "v25.3"]) assert.ok(versionedChannel(c), c);
+        for (const c of ["latest", "stable", "fast", "candidate"]) assert.ok(!versionedChannel(c), c);
+        for (const v of ["1.2.3", "v1.2.3", "10.20.30", "1.2.3-rc.1", "1.2.3+build.5", "0.0.0-x"]) assert.ok(exactVersion(v), v);
+        for (const v of ["1.2", "^1.2.3", "~1.2.3", "1.2.x", "1.2.3 ", " 1.2.3", "latest", "", ">=1.0.0", "1.2.3-", "1.2.3.4", "vv1.2.3", "a1.2.3"]) assert.ok(!exactVersion(v), JSON.stringify(v));
+        assert.deepEqual(lines(reg(subscriptionType, "sub", { spec: {} })), ["pinned-operators-and-charts mandatory sub: the Subscription names no channel, so OLM follows the package's default channel"]);
+        assert.deepEqual(lines(reg(subscriptionType, "sub", { spec: { channel: "stable-4.18" } })), []);
+        assert.deepEqual(lines(reg("kubernetes:helm.sh/v3:Release", "r", { version: "1.2.3" })), []);
+        assert.deepEqual(lines(reg("kubernetes:helm.sh/v3:Release", "r", {})), ["pinned-operators-and-charts mandatory r: the chart's version \"\" is not an exact version"]);
+        assert.deepEqual(lines(reg("kubernetes:helm.sh/v4:Chart", "r", { version: "1.x" })), ["pinned-operators-and-charts mandatory r: the chart's version \"1.x\" is not an exact version"]);
+        // A Git folder at a branch is not a chart: not pinned by this policy (the release is the commit).
+        assert.deepEqual(lines(reg(applicationType, "x", gated(source))), []);
+    });
+    it("Replace=true and cascade finalizers: every spelling that matters, and none that does not", () => {
+        const withOpts = (syncOptions: string[], annotation?: string, finalizers?: string[], component = "x") => {
+            const app = gated(source, true, { syncPolicy: { syncOptions } });
+            app.metadata.labels["saif.io/component"] = component;
+            if (annotation) (app.metadata.annotations as Record<string, string>)["argocd.argoproj.io/sync-options"] = annotation;
+            return reg(applicationType, "x", { ...app, metadata: { ...app.metadata, ...(finalizers ? { finalizers } : {}) } });
+        };
+        assert.deepEqual(lines(withOpts(["ServerSideApply=true"], "Prune=false")), []);
+        assert.deepEqual(lines(withOpts([], "Prune=false, Replace=true")), ["no-replace-or-crd-prune mandatory x: syncs with Replace=true"]);
+        assert.deepEqual(lines(withOpts(["Replace=false"])), []);
+        for (const f of ["resources-finalizer.argocd.argoproj.io", "resources-finalizer.argocd.argoproj.io/foreground", "resources-finalizer.argocd.argoproj.io/background"]) {
+            assert.equal(lines(withOpts([], undefined, [f], "clickhouse-operator")).length, 1, f);
+            assert.deepEqual(lines(withOpts([], undefined, [f], "gpu-operator")), [], `${f} on a component without CRDs`);
+        }
+        for (const f of ["x-resources-finalizer.argocd.argoproj.io", "resources-finalizer.argocd.argoproj.io/other", "resources-finalizer.argocd.argoproj.io/foregroundx"]) {
+            assert.deepEqual(lines(withOpts([], undefined, [f], "clickhouse-operator")), [], f);
+        }
+    });
+});
+
+describe("policy runner: the server's semantics offline", () => {
+    const reg = (type: string, name: string, extra: Partial<Registration> = {}): Registration => ({
+        urn: `urn:pulumi:s::p::${type}::${name}`, kind: "register", type, name, custom: true, parent: "", provider: "", dependencies: [], protect: false,
+        retainOnDelete: false, additionalSecretOutputs: [], ignoreChanges: [], importId: "", customTimeouts: { create: "", update: "", delete: "" }, inputs: {}, ...extra,
+    });
+    it("passes the options as the engine does: timeouts in seconds, parent, secret outputs, ignoreChanges; reads are not analyzed", () => {
+        const seen: unknown[] = [];
+        const policy = { name: "p", description: "d", enforcementLevel: "mandatory" as const, validateResource: (args: { opts: unknown; name: string }) => { seen.push([args.name, args.opts]); } };
+        runPolicies([policy], [
+            reg("t", "a", { parent: "urn:parent", ignoreChanges: ["x"], additionalSecretOutputs: ["y"], customTimeouts: { create: "1.5m", update: "10s", delete: "2h" } }),
+            reg("t", "b", { customTimeouts: { create: "500ms", update: "", delete: "1x" } }),
+            reg("t", "r", { kind: "read" }),
+        ]);
+        assert.deepEqual(seen, [
+            ["a", { protect: false, ignoreChanges: ["x"], aliases: [], customTimeouts: { createSeconds: 90, updateSeconds: 10, deleteSeconds: 7200 }, additionalSecretOutputs: ["y"], parent: "urn:parent", retainOnDelete: false }],
+            ["b", { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0.5, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], retainOnDelete: false }],
+        ]);
+    });
+    it("levels: disabled policies do not run or count; advisory stays advisory; notApplicable is no violation; isType by the class's type", () => {
+        const report = runPolicies([
+            { name: "off", description: "d", enforcementLevel: "disabled", validateResource: (_a, r) => r("never") },
+            { name: "adv", description: "d", enforcementLevel: "advisory", validateResource: (_a, r) => r("advice") },
+            { name: "na", description: "d", enforcementLevel: "mandatory", validateResource: (a) => a.notApplicable("no") },
+            { name: "typed", description: "d", enforcementLevel: "mandatory", validateResource: (a, r) => {
+                if (a.isType({ __pulumiType: "t" } as never) && a.asType({ __pulumiType: "t" } as never) === a.props && !a.isType({ __pulumiType: "u" } as never) && a.asType({ __pulumiType: "u" } as never) === undefined) r("typed ok");
+            } },
+        ], [reg("t", "a")]);
+        assert.equal(report.policies, 3);
+        assert.deepEqual(report.violations.map((v) => [v.policy, v.level, v.message]), [["adv", "advisory", "advice"], ["typed", "mandatory", "typed ok"]]);
+        assert.equal(policySummary(report), "Policies (policy/, @pulumi/policy): 2 of 3 passed on 1 resources, 1 failed with 1 mandatory violation, 1 advisory");
+        assert.equal(violationLine(report.violations[0]), "policy adv (advisory): urn:pulumi:s::p::t::a: advice; fix: ");
+    });
+    it("stack policies: dependencies and parents as resources, unknown URNs dropped, violations on the stack by default", () => {
+        let shape: unknown;
+        const report = runPolicies([{
+            name: "st", description: "d", enforcementLevel: "mandatory", validateStack: (args, r) => {
+                shape = args.resources.map((x) => [x.name, x.dependencies.map((d) => d.name), x.parent?.name ?? null]);
+                r("on the stack");
+                r("on b", args.resources[2].urn);
+            },
+        }], [
+            reg("pulumi:pulumi:Stack", "stack"),
+            reg("t", "a", { parent: "urn:pulumi:s::p::pulumi:pulumi:Stack::stack" }),
+            reg("t", "b", { dependencies: ["urn:pulumi:s::p::t::a", "urn:missing"], parent: "urn:missing" }),
+        ]);
+        assert.deepEqual(shape, [["stack", [], null], ["a", [], "stack"], ["b", ["a"], null]]);
+        assert.deepEqual(report.violations.map((v) => v.urn), ["urn:pulumi:s::p::pulumi:pulumi:Stack::stack", "urn:pulumi:s::p::t::b"]);
+        assert.equal(policySummary(report), "Policies (policy/, @pulumi/policy): 0 of 1 passed on 3 resources, 1 failed with 2 mandatory violations");
+        // Without a Stack resource the violation has no URN to fall back on.
+        assert.equal(runPolicies([{ name: "st", description: "d", validateStack: (_a, r) => r("x") }], [reg("t", "a")]).violations[0].urn, "");
+    });
+    it("an unknown a policy lets escape is an advisory 'can't run', as the server reports it", () => {
+        const report = runPolicies([{ name: "raw", description: "d", enforcementLevel: "mandatory", validateResource: (a) => { void (a.props as { x: unknown }).x; } }],
+            [reg("t", "a", { inputs: { x: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } })]);
+        assert.deepEqual(report.violations.map((v) => [v.level, v.message]), [["advisory", "can't run policy during preview: string value at .x can't be known during preview"]]);
+        assert.throws(() => runPolicies([{ name: "bug", description: "d", validateResource: () => { throw new TypeError("bug"); } }], [reg("t", "a")]), /bug/);
     });
 });
