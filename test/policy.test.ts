@@ -270,6 +270,8 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
             ["application-project mandatory saif-apps: spec.project is \"saif-platform\", not saif-root"]);
         // A catalog Application named like a RootApp's child but not under it needs Healthy.
         assert.match(lines(reg(applicationType, "x", { ...rootApp, spec: { ...rootApp.spec, project: "saif-platform" } }))[0], /gate lacks jsonpath=\{\.status\.health\.status\}=Healthy/);
+        // A RootApp's own URN (the component, not its child) is not the root Application.
+        assert.deepEqual(lines(reg(applicationType, "x", gated(source), { urn: "urn:pulumi:s::saif-platform::saif:bootstrap:RootApp::x" })), []);
         // Only the parent's type counts, not the resource's own name.
         assert.match(lines(reg(applicationType, "x", rootApp, { urn: "urn:pulumi:s::saif-platform::kubernetes:argoproj.io/v1alpha1:Application::saif:bootstrap:RootApp" }))[0], /Healthy|project/);
     });
@@ -279,6 +281,8 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
         assert.deepEqual(lines(app("a", "1"), app("b", "2", ["a"]), app("c", "2", ["b"])), []);
         assert.deepEqual(lines(app("a", "3"), app("b", "2", ["a"])), ["tier-order mandatory b: tier 2 depends on a of tier 3, a later tier"]);
         assert.deepEqual(lines(app("a", "3x"), app("b", "2", ["a"])), []);
+        assert.deepEqual(lines(app("a", "x3"), app("b", "2", ["a"])), []);
+        assert.deepEqual(lines(app("a", "10"), app("b", "9", ["a"])), ["tier-order mandatory b: tier 9 depends on a of tier 10, a later tier"]);
         assert.deepEqual(lines(app("a", "3"), app("b", "t2", ["a"])), []);
     });
     it("sealing key: only the labelled Secret; protect and retain each; an unknown retain (under the CLI) passes", () => {
@@ -289,6 +293,8 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
         assert.deepEqual(lines(reg(secretType, "k", key, { ...secretOpts, protect: false, retainOnDelete: false })), [
             "sealing-key-kept mandatory k: the sealing key Secret is not protected", "sealing-key-kept mandatory k: the sealing key Secret is not retained on delete",
         ]);
+        // The label on another kind is not the key.
+        assert.deepEqual(lines(reg("kubernetes:core/v1:ConfigMap", "k", { metadata: key.metadata })), []);
         const noRetain = { ...reg(secretType, "k", key, { ...secretOpts, protect: true }) } as Partial<Registration>;
         delete noRetain.retainOnDelete;
         assert.deepEqual(lines(noRetain as Registration), []);
@@ -316,6 +322,7 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
         assert.deepEqual(plainCredentials({ other: "a: {password: x}" }, "", parse), []);
         // NGC keys: the prefix and at least 20 characters; GUIDs in any case; a GUID inside a longer word is not one.
         assert.deepEqual(plainCredentials({ a: "nvapi-short" }, "", parse), []);
+        assert.equal(plainCredentials({ idea: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, "", parse).length, 1, "a key that only starts with id");
         assert.equal(plainCredentials({ a: "0B1C2D3E-AAAA-BBBB-CCCC-0123456789AB" }, "", parse).length, 1);
         assert.deepEqual(plainCredentials({ a: "x0b1c2d3e-aaaa-bbbb-cccc-0123456789abx" }, "", parse), []);
         assert.deepEqual(plainCredentials({ a: "0b1c2d3-aaaa-bbbb-cccc-0123456789ab" }, "", parse), []);
@@ -352,6 +359,8 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
         assert.deepEqual(lines(withOpts(["ServerSideApply=true"], "Prune=false")), []);
         assert.deepEqual(lines(withOpts([], "Prune=false, Replace=true")), ["no-replace-or-crd-prune mandatory x: syncs with Replace=true"]);
         assert.deepEqual(lines(withOpts(["Replace=false"])), []);
+        // Only Applications sync: another kind's fields of that name are not sync options.
+        assert.deepEqual(lines(reg("kubernetes:argoproj.io/v1alpha1:ApplicationSet", "x", { spec: { syncPolicy: { syncOptions: ["Replace=true"] } } })), []);
         for (const f of ["resources-finalizer.argocd.argoproj.io", "resources-finalizer.argocd.argoproj.io/foreground", "resources-finalizer.argocd.argoproj.io/background"]) {
             assert.equal(lines(withOpts([], undefined, [f], "clickhouse-operator")).length, 1, f);
             assert.deepEqual(lines(withOpts([], undefined, [f], "gpu-operator")), [], `${f} on a component without CRDs`);
