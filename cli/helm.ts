@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, parseAllDocuments, stringify, YAMLParseError } from "yaml";
 import type { ContentObject } from "../lib/content";
-import { deepMerge } from "../lib/merge";
+import { deepMerge, valueAt } from "../lib/merge";
 import { ConfigProblems } from "../lib/problems";
 
 /**
@@ -121,14 +121,7 @@ export function findChart(dirs: readonly string[], name: string, version: string
 }
 
 /** A dotted path into values (`a.b.c`), as Helm reads a dependency's condition. */
-function valueAt(values: unknown, dotted: string): unknown {
-    let at: unknown = values;
-    for (const k of dotted.split(".")) {
-        if (!at || typeof at !== "object") return undefined;
-        at = (at as Record<string, unknown>)[k];
-    }
-    return at;
-}
+const dottedValue = (values: unknown, dotted: string): unknown => valueAt(values, dotted.split("."));
 
 
 /**
@@ -138,7 +131,7 @@ function valueAt(values: unknown, dotted: string): unknown {
 export function dependencyEnabled(dep: ChartDependency, values: unknown): boolean {
     if (!dep.condition) return true;
     for (const c of dep.condition.split(",")) {
-        const v = valueAt(values, c.trim());
+        const v = dottedValue(values, c.trim());
         if (typeof v === "boolean") return v;
     }
     return true;
@@ -223,7 +216,7 @@ function assemble(src: string, dest: string, values: unknown, i: HelmInputs, lab
         const found = findChart(i.chartDirs, d.name, d.version);
         if ("dir" in found) {
             const key = d.alias ?? d.name;
-            assemble(found.dir, path.join(dest, "charts", d.name), valueAt(ownValues, key) ?? {}, i, `${label} > ${d.name}`, notes);
+            assemble(found.dir, path.join(dest, "charts", d.name), dottedValue(ownValues, key) ?? {}, i, `${label} > ${d.name}`, notes);
             kept.push(d);
         } else if (!dependencyEnabled(d, ownValues)) {
             // Argo CD's repo-server downloads every dependency (`helm dependency build`), but Helm renders nothing of one
@@ -270,7 +263,7 @@ export function renderHelm(repoDir: string, i: HelmInputs, helm: string): HelmRe
         copyWritable(umbrellaDir, app, (s) => !/[/\\](charts|Chart\.lock)$/.test(s.slice(umbrellaDir.length)));
         mkdirSync(path.join(app, "charts"), { recursive: true });
         for (const { dep: d, dir } of found) {
-            assemble(dir, path.join(app, "charts", d.name), valueAt(merged, d.alias ?? d.name) ?? {}, i, `chart ${d.name} ${bare(d.version)}`, notes);
+            assemble(dir, path.join(app, "charts", d.name), dottedValue(merged, d.alias ?? d.name) ?? {}, i, `chart ${d.name} ${bare(d.version)}`, notes);
             const stated = readChartYaml(path.join(dir, "Chart.yaml")).version;
             if (stated && bare(String(stated)) !== bare(d.version)) {
                 notes.push(`${i.component}: chart ${d.name}: its Chart.yaml says ${String(stated)}; the folder ${path.basename(dir)} is the ${d.version} release`);

@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { isCommit } from "./gates";
+import { valueAt } from "./merge";
 
 export type Layer = "pulumi" | "argocd";
 
@@ -129,15 +130,6 @@ export function parsePropertyPath(p: string): (string | number)[] {
         i = j;
     }
     return out;
-}
-
-function valueAt(obj: unknown, path: readonly (string | number)[]): unknown {
-    let v = obj;
-    for (const k of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<string | number, unknown>)[k];
-    }
-    return v;
 }
 
 /**

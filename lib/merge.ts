@@ -7,3 +7,16 @@ export function deepMerge(a: unknown, b: unknown): unknown {
     }
     return b === undefined ? a : b;
 }
+
+/**
+ * The value at `path` in plain JSON, or undefined where a step is not an object. Reads each step once with `[]`, so
+ * an unknown-checking proxy (policy/) throws on exactly the field it guards.
+ */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+    let v = value;
+    for (const k of path) {
+        if (v === null || typeof v !== "object") return undefined;
+        v = (v as Record<string | number, unknown>)[k];
+    }
+    return v;
+}

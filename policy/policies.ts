@@ -18,6 +18,7 @@ import type {
 import { UnknownValueError } from "./sdk";
 import { catalog } from "../components/catalog/data";
 import { applicationGate, fingerprintIgnoreRule, GatedSource } from "../lib/gates";
+import { valueAt } from "../lib/merge";
 
 export const applicationType = "kubernetes:argoproj.io/v1alpha1:Application";
 export const secretType = "kubernetes:core/v1:Secret";
@@ -41,14 +42,7 @@ export interface PolicyContext {
 // ---- reading props (they may be the engine's unknown-checking proxy: every read can throw UnknownValueError)
 
 type Json = unknown;
-function at(value: Json, ...path: (string | number)[]): Json {
-    let v = value;
-    for (const k of path) {
-        if (v === null || typeof v !== "object") return undefined;
-        v = (v as Record<string | number, Json>)[k];
-    }
-    return v;
-}
+const at = (value: Json, ...path: (string | number)[]): Json => valueAt(value, path);
 const str = (v: Json): string | undefined => (typeof v === "string" ? v : undefined);
 const record = (v: Json): Record<string, Json> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, Json>) : {});
 const list = (v: Json): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
