@@ -60,35 +60,32 @@ const applicationSchema = z.object({
 const applicationListSchema = z.object({ items: z.array(applicationSchema) }).passthrough();
 export type LiveApplicationObject = z.infer<typeof applicationSchema>;
 
-function firstIssue(file: string, error: z.ZodError): string {
-    const i = error.issues[0];
-    return `${file}: ${i.path.join(".") || "(top)"}: ${i.message}`;
+/** `text` as JSON of `schema`; one line naming `file` when it is not: how to collect it, or what it should be. */
+function parseCollected<T>(file: string, text: string, schema: z.ZodType<T>, collect: string, shape: string): T {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (e) {
+        throw new DriftInputError(`${file}: not JSON (${(e as Error).message}); collect it with ${collect}`);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new DriftInputError(`${file}: ${i.path.join(".") || "(top)"}: ${i.message}; not ${shape}`);
+    }
+    return parsed.data;
 }
 
 /** The refresh digest in `text`; one line naming `file` when it is not one. */
 export function parseRefresh(file: string, text: string): RefreshDigest {
     if (text.trim() === "") throw new DriftInputError(`${file}: empty; pulumi refresh printed nothing (see the job's log: the stack or the cluster may be unreachable)`);
-    let raw: unknown;
-    try {
-        raw = JSON.parse(text);
-    } catch (e) {
-        throw new DriftInputError(`${file}: not JSON (${(e as Error).message}); collect it with pulumi refresh --preview-only --expect-no-changes --json`);
-    }
-    const parsed = digestSchema.safeParse(raw);
-    if (!parsed.success) throw new DriftInputError(`${firstIssue(file, parsed.error)}; not the preview digest pulumi refresh --preview-only --json prints`);
-    return parsed.data;
+    return parseCollected(file, text, digestSchema, "pulumi refresh --preview-only --expect-no-changes --json",
+        "the preview digest pulumi refresh --preview-only --json prints");
 }
 
 export function parseApplications(file: string, text: string): LiveApplicationObject[] {
-    let raw: unknown;
-    try {
-        raw = JSON.parse(text);
-    } catch (e) {
-        throw new DriftInputError(`${file}: not JSON (${(e as Error).message}); collect it with kubectl get applications.argoproj.io -n <namespace> -o json`);
-    }
-    const parsed = applicationListSchema.safeParse(raw);
-    if (!parsed.success) throw new DriftInputError(`${firstIssue(file, parsed.error)}; not the List kubectl get applications.argoproj.io -o json prints`);
-    return parsed.data.items;
+    return parseCollected(file, text, applicationListSchema, "kubectl get applications.argoproj.io -n <namespace> -o json",
+        "the List kubectl get applications.argoproj.io -o json prints").items;
 }
 
 export function parseExitCode(file: string, text: string): number {
