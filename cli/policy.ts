@@ -1,4 +1,3 @@
-import * as yaml from "js-yaml";
 import { ConfigProblems } from "../lib/problems";
 import { loadPolicyContext } from "../policy/context";
 import { platformPolicies } from "../policy/policies";
@@ -7,7 +6,7 @@ import type { Recording } from "./mockrun";
 
 /** The pack's policies on a plan's registrations (the repository `dir` gives the rings and the stack files). */
 export function checkPolicies(dir: string, recording: Pick<Recording, "registrations">): { report: PolicyReport; failures: string[] } {
-    const report = runPolicies(platformPolicies(loadPolicyContext(dir), (text) => yaml.load(text)), recording.registrations);
+    const report = runPolicies(platformPolicies(loadPolicyContext(dir)), recording.registrations);
     return { report, failures: report.violations.filter((v) => v.level === "mandatory").map(violationLine) };
 }
 

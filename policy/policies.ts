@@ -15,6 +15,7 @@
 import type {
     Policies, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
+import * as yaml from "js-yaml";
 import { UnknownValueError } from "./sdk";
 import { catalog } from "../components/catalog/data";
 import { applicationGate, fingerprintIgnoreRule, GatedSource } from "../lib/gates";
@@ -208,7 +209,7 @@ const privateKeyPem = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const knownCredential = /\bnvapi-[A-Za-z0-9_-]{20,}|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
 
 /** Every plain value in `value` that looks like a credential, as "path: why". */
-export function plainCredentials(value: Json, path: string, parseYaml: (text: string) => unknown): string[] {
+export function plainCredentials(value: Json, path: string): string[] {
     const found: string[] = [];
     const walk = (v: Json, p: string, key: string) => {
         if (typeof v === "string") {
@@ -216,7 +217,7 @@ export function plainCredentials(value: Json, path: string, parseYaml: (text: st
             if (key === "values" && v.includes(":")) {
                 let parsed: unknown;
                 try {
-                    parsed = parseYaml(v);
+                    parsed = yaml.load(v);
                 } catch {
                     parsed = undefined;
                 }
@@ -249,30 +250,28 @@ export function plainCredentials(value: Json, path: string, parseYaml: (text: st
     return found;
 }
 
-export function noPlaintextSecrets(parseYaml: (text: string) => unknown): ResourceValidationPolicy {
-    return {
-        name: "no-plaintext-secrets",
-        description: "No Kubernetes Secret leaves its data out of Pulumi's secret handling, and no other resource (Helm values, " +
-            "Application parameters, ConfigMaps) carries a credential in plain text: those land unencrypted in the state, the " +
-            "preview and the cluster's etcd.",
-        enforcementLevel: "mandatory",
-        severity: "critical",
-        remediationSteps: "put the credential in a Secret (a SealedSecret in Git, or a secret stack config key) and reference it by name",
-        configSchema: failOnUnknownSchema,
-        validateResource: closed((args, report) => {
-            if (args.type === secretType) {
-                // @pulumi/kubernetes marks both fields secret for every Secret (core/v1/secret.ts `additionalSecretOutputs`);
-                // a Secret built another way (a CustomResource, a YAML group) would not be.
-                const kept = new Set(args.opts.additionalSecretOutputs);
-                const open = ["data", "stringData"].filter((f) => !kept.has(f));
-                if (open.length > 0) report(`the Secret's ${open.join(" and ")} are not additionalSecretOutputs, so the provider stores them in plain text`);
-                return;
-            }
-            if (!args.type.startsWith("kubernetes:")) return;
-            for (const hit of plainCredentials(args.props, "", parseYaml)) report(`plain-text credential at ${hit}`);
-        }),
-    };
-}
+const noPlaintextSecrets: ResourceValidationPolicy = {
+    name: "no-plaintext-secrets",
+    description: "No Kubernetes Secret leaves its data out of Pulumi's secret handling, and no other resource (Helm values, " +
+        "Application parameters, ConfigMaps) carries a credential in plain text: those land unencrypted in the state, the " +
+        "preview and the cluster's etcd.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps: "put the credential in a Secret (a SealedSecret in Git, or a secret stack config key) and reference it by name",
+    configSchema: failOnUnknownSchema,
+    validateResource: closed((args, report) => {
+        if (args.type === secretType) {
+            // @pulumi/kubernetes marks both fields secret for every Secret (core/v1/secret.ts `additionalSecretOutputs`);
+            // a Secret built another way (a CustomResource, a YAML group) would not be.
+            const kept = new Set(args.opts.additionalSecretOutputs);
+            const open = ["data", "stringData"].filter((f) => !kept.has(f));
+            if (open.length > 0) report(`the Secret's ${open.join(" and ")} are not additionalSecretOutputs, so the provider stores them in plain text`);
+            return;
+        }
+        if (!args.type.startsWith("kubernetes:")) return;
+        for (const hit of plainCredentials(args.props, "")) report(`plain-text credential at ${hit}`);
+    }),
+};
 
 /** A channel name that carries a version (gitops-1.18, stable-4.18, v25.3): one that follows every release has none. */
 export const versionedChannel = (channel: string) => /\d/.test(channel);
@@ -368,6 +367,6 @@ function ringMembership(context: PolicyContext): StackValidationPolicy {
 }
 
 /** Every policy of the pack, in the order the plan reports them. */
-export function platformPolicies(context: PolicyContext, parseYaml: (text: string) => unknown): Policies {
-    return [applicationGated, applicationProject, tierOrder, sealingKeyKept, noPlaintextSecrets(parseYaml), pinned, noReplaceOrCrdPrune, ringMembership(context)];
+export function platformPolicies(context: PolicyContext): Policies {
+    return [applicationGated, applicationProject, tierOrder, sealingKeyKept, noPlaintextSecrets, pinned, noReplaceOrCrdPrune, ringMembership(context)];
 }

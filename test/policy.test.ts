@@ -2,7 +2,6 @@ import * as assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as yaml from "js-yaml";
 import { buildPlan } from "../cli/plan";
 import type { Recording, Registration } from "../cli/mockrun";
 import { checkPolicies, policyStage } from "../cli/policy";
@@ -164,7 +163,7 @@ describe("policy pack: the invariants on what the program registers", function (
         assert.ok(f.some((l) => /^policy application-health-gate: .*::sealed-secrets-gpu: string value at \.spec\.source\.targetRevision can't be known during preview, so this invariant cannot be checked/.test(l)), f.join("\n"));
         // With failOnUnknown: false the engine's behaviour comes back: an advisory, not a failure.
         const regs = edited(edit).registrations;
-        const relaxed = runPolicies(platformPolicies({ rings: [], stackFiles: [] }, (t) => yaml.load(t)), regs,
+        const relaxed = runPolicies(platformPolicies({ rings: [], stackFiles: [] }), regs,
             Object.fromEntries(["application-health-gate", "application-project", "no-plaintext-secrets", "pinned-operators-and-charts", "no-replace-or-crd-prune"].map((p) => [p, { failOnUnknown: false }])));
         const onApp = relaxed.violations.filter((v) => v.urn.endsWith("::sealed-secrets-gpu"));
         assert.ok(onApp.length > 0 && onApp.every((v) => v.level === "advisory"), JSON.stringify(onApp));
@@ -185,14 +184,13 @@ describe("policy pack: the invariants on what the program registers", function (
 });
 
 describe("policy pack: the checks as plain functions", () => {
-    const parse = (t: string) => yaml.load(t);
     it("plainCredentials: values under credential keys, PEM keys, NGC keys; references and empty values are not", () => {
-        assert.deepEqual(plainCredentials({ a: { password: "hunter2", passwordSecretName: "db", existingSecret: "s", token: "" } }, "", parse), ["a.password: a value under \"password\""]);
-        assert.deepEqual(plainCredentials({ tls: "-----BEGIN RSA PRIVATE KEY-----\nMII..." }, "", parse), ["tls: a PEM private key"]);
-        assert.deepEqual(plainCredentials({ values: "ngc:\n  key: nvapi-abcdefghijklmnopqrstuvwxyz012345\n" }, "", parse), ["values(yaml).ngc.key: a value shaped like an NGC key or a HEC token"]);
-        assert.deepEqual(plainCredentials({ parameters: [{ name: "auth.adminPassword", value: "x" }, { name: "image.tag", value: "1" }] }, "", parse), ["parameters[0].value: a value under \"adminPassword\""]);
-        assert.deepEqual(plainCredentials({ metadata: { uid: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, spec: { clusterId: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab", tokenSecretRef: { name: "t" } } }, "", parse), []);
-        assert.deepEqual(plainCredentials({ env: [{ name: "HEC", value: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }] }, "", parse), ["env[0].value: a value shaped like an NGC key or a HEC token"]);
+        assert.deepEqual(plainCredentials({ a: { password: "hunter2", passwordSecretName: "db", existingSecret: "s", token: "" } }, ""), ["a.password: a value under \"password\""]);
+        assert.deepEqual(plainCredentials({ tls: "-----BEGIN RSA PRIVATE KEY-----\nMII..." }, ""), ["tls: a PEM private key"]);
+        assert.deepEqual(plainCredentials({ values: "ngc:\n  key: nvapi-abcdefghijklmnopqrstuvwxyz012345\n" }, ""), ["values(yaml).ngc.key: a value shaped like an NGC key or a HEC token"]);
+        assert.deepEqual(plainCredentials({ parameters: [{ name: "auth.adminPassword", value: "x" }, { name: "image.tag", value: "1" }] }, ""), ["parameters[0].value: a value under \"adminPassword\""]);
+        assert.deepEqual(plainCredentials({ metadata: { uid: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, spec: { clusterId: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab", tokenSecretRef: { name: "t" } } }, ""), []);
+        assert.deepEqual(plainCredentials({ env: [{ name: "HEC", value: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }] }, ""), ["env[0].value: a value shaped like an NGC key or a HEC token"]);
     });
     it("ringProblems: complete and disjoint, one line each", () => {
         const stackFiles = ["a", "b", "c"];
@@ -224,8 +222,7 @@ describe("policy pack: ring membership as a stack policy", function () {
 });
 
 describe("policy pack: each check on hand-made resources, both ways", () => {
-    const parse = (t: string) => yaml.load(t);
-    const policies = platformPolicies({ rings: [{ name: "r", stacks: ["s"] }], stackFiles: ["s"] }, parse);
+    const policies = platformPolicies({ rings: [{ name: "r", stacks: ["s"] }], stackFiles: ["s"] });
     const reg = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<Registration> = {}): Registration => ({
         urn: `urn:pulumi:s::saif-platform::saif:tiers:Tier$${type}::${name}`, kind: "register", type, name, custom: true, parent: "", provider: "",
         dependencies: [], protect: false, retainOnDelete: false, additionalSecretOutputs: [], ignoreChanges: [], importId: "",
@@ -307,34 +304,34 @@ describe("policy pack: each check on hand-made resources, both ways", () => {
     });
     it("plainCredentials: every credential key form, every reference form, templates, YAML values", () => {
         for (const k of ["password", "dbPasswd", "passphrase", "token", "hecToken", "secret", "apiKey", "api_key", "api-key", "apikey", "privateKey", "private_key", "accessKey", "access-key", "clientSecret", "client_secret", "credentials", "credential"]) {
-            assert.equal(plainCredentials({ [k]: "v" }, "", parse).length, 1, k);
+            assert.equal(plainCredentials({ [k]: "v" }, "").length, 1, k);
         }
         for (const k of ["passwordSecretName", "tokenRef", "secretRef", "secret_ref", "keyRef", "key_ref", "tokenFile", "passwordPath", "existingSecret", "secretMount", "tokenDir", "passwordEnv", "tokenEnabled", "tokenUrl", "tokenUri", "tokenEndpoint", "secretType", "secretKind", "secretNamespace", "secretLabel", "secretSelector", "secretAnnotations", "image"]) {
-            assert.deepEqual(plainCredentials({ [k]: "v" }, "", parse), [], k);
+            assert.deepEqual(plainCredentials({ [k]: "v" }, ""), [], k);
         }
-        assert.deepEqual(plainCredentials({ password: "${DB_PASSWORD}", token: "  " }, "", parse), []);
-        assert.equal(plainCredentials({ password: "${DB}x" }, "", parse).length, 1);
-        assert.equal(plainCredentials({ password: "x${DB}" }, "", parse).length, 1);
+        assert.deepEqual(plainCredentials({ password: "${DB_PASSWORD}", token: "  " }, ""), []);
+        assert.equal(plainCredentials({ password: "${DB}x" }, "").length, 1);
+        assert.equal(plainCredentials({ password: "x${DB}" }, "").length, 1);
         // A values string that is not a YAML object is checked as a string; one with no colon is not parsed.
-        assert.deepEqual(plainCredentials({ values: "- a: b" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ values: "nvapi-abcdefghijklmnopqrstuvwxyz" }, "", parse), ["values: a value shaped like an NGC key or a HEC token"]);
-        assert.deepEqual(plainCredentials({ values: "key: [unclosed" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ other: "a: {password: x}" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ values: "- a: b" }, ""), []);
+        assert.deepEqual(plainCredentials({ values: "nvapi-abcdefghijklmnopqrstuvwxyz" }, ""), ["values: a value shaped like an NGC key or a HEC token"]);
+        assert.deepEqual(plainCredentials({ values: "key: [unclosed" }, ""), []);
+        assert.deepEqual(plainCredentials({ other: "a: {password: x}" }, ""), []);
         // NGC keys: the prefix and at least 20 characters; GUIDs in any case; a GUID inside a longer word is not one.
-        assert.deepEqual(plainCredentials({ a: "nvapi-short" }, "", parse), []);
-        assert.equal(plainCredentials({ idea: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, "", parse).length, 1, "a key that only starts with id");
-        assert.equal(plainCredentials({ a: "0B1C2D3E-AAAA-BBBB-CCCC-0123456789AB" }, "", parse).length, 1);
-        assert.deepEqual(plainCredentials({ a: "x0b1c2d3e-aaaa-bbbb-cccc-0123456789abx" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "0b1c2d3-aaaa-bbbb-cccc-0123456789ab" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaa-bbbb-cccc-0123456789ab" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbb-cccc-0123456789ab" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-ccc-0123456789ab" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-cccc-0123456789a" }, "", parse), []);
-        assert.deepEqual(plainCredentials({ a: "zzzzzzzz-aaaa-bbbb-cccc-0123456789ab" }, "", parse), []);
+        assert.deepEqual(plainCredentials({ a: "nvapi-short" }, ""), []);
+        assert.equal(plainCredentials({ idea: "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab" }, "").length, 1, "a key that only starts with id");
+        assert.equal(plainCredentials({ a: "0B1C2D3E-AAAA-BBBB-CCCC-0123456789AB" }, "").length, 1);
+        assert.deepEqual(plainCredentials({ a: "x0b1c2d3e-aaaa-bbbb-cccc-0123456789abx" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3-aaaa-bbbb-cccc-0123456789ab" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaa-bbbb-cccc-0123456789ab" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbb-cccc-0123456789ab" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-ccc-0123456789ab" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "0b1c2d3e-aaaa-bbbb-cccc-0123456789a" }, ""), []);
+        assert.deepEqual(plainCredentials({ a: "zzzzzzzz-aaaa-bbbb-cccc-0123456789ab" }, ""), []);
         // Parameters: only pure {name, value[, forceString]} objects are read as parameters.
-        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", forceString: true }], "", parse), ["[0].value: a value under \"adminPassword\""]);
-        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", extra: 1 }], "", parse), []);
-        assert.deepEqual(plainCredentials([{ name: "db", password: "x" }], "", parse), ["[0].password: a value under \"password\""]);
+        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", forceString: true }], ""), ["[0].value: a value under \"adminPassword\""]);
+        assert.deepEqual(plainCredentials([{ name: "adminPassword", value: "x", extra: 1 }], ""), []);
+        assert.deepEqual(plainCredentials([{ name: "db", password: "x" }], ""), ["[0].password: a value under \"password\""]);
     });
     it("pins: channels with a version; exact chart versions; Helm releases", () => {
         for (const c of ["gitops-1.18", "stable-4.18", "v25.3"]) assert.ok(versionedChannel(c), c);
