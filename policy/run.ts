@@ -42,11 +42,12 @@ export interface PolicyReport {
 
 class NotApplicable extends Error {}
 
+/** A Go duration as the SDK sends custom timeouts ("1800s", "1h30m"), in seconds; 0 for anything else. */
 const seconds = (d: string): number => {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(d);
-    if (!m) return 0;
+    const parts = [...d.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((m) => m[0]).join("") !== d) return 0;
     const scale: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-    return Number(m[1]) * scale[m[2]];
+    return parts.reduce((total, m) => total + Number(m[1]) * scale[m[2]], 0);
 };
 
 function props(inputs: Record<string, unknown>): Record<string, unknown> {

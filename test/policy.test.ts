@@ -379,11 +379,13 @@ describe("policy runner: the server's semantics offline", () => {
         runPolicies([policy], [
             reg("t", "a", { parent: "urn:parent", ignoreChanges: ["x"], additionalSecretOutputs: ["y"], customTimeouts: { create: "1.5m", update: "10s", delete: "2h" } }),
             reg("t", "b", { customTimeouts: { create: "500ms", update: "", delete: "1x" } }),
+            reg("t", "c", { customTimeouts: { create: "1h30m", update: "2m1x", delete: "x1m" } }),
             reg("t", "r", { kind: "read" }),
         ]);
         assert.deepEqual(seen, [
             ["a", { protect: false, ignoreChanges: ["x"], aliases: [], customTimeouts: { createSeconds: 90, updateSeconds: 10, deleteSeconds: 7200 }, additionalSecretOutputs: ["y"], parent: "urn:parent", retainOnDelete: false }],
             ["b", { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0.5, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], retainOnDelete: false }],
+            ["c", { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 5400, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], retainOnDelete: false }],
         ]);
     });
     it("levels: disabled policies do not run or count; advisory stays advisory; notApplicable is no violation; isType by the class's type", () => {
