@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as jsYaml from "js-yaml";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { closestName } from "../lib/graph";
+import { stackNames } from "../policy/context";
 import { ConfigProblems } from "../lib/problems";
 import { secretConfigKeys } from "../stacks/parse";
 import { project, qualified } from "../stacks/types";
@@ -19,12 +20,8 @@ export interface StackInput {
     readonly standIns: Set<string>;
 }
 
-export function stackNames(dir: string): string[] {
-    return readdirSync(dir)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
+// One listing of the stack files for the CLI and the policy pack (which cannot load the CLI's modules cheaply).
+export { stackNames };
 
 /**
  * A stand-in for a secret value that was not given: unique to the stack and key so a leak in any output names

@@ -3,9 +3,17 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import type { PolicyContext } from "./policies";
 
+/** The stacks with a Pulumi.<stack>.yaml in `dir`, sorted (the CLI's stack list too: cli/stackFile.ts). */
+export function stackNames(dir: string): string[] {
+    return readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
 /** The fleet's rings and stack files, read from the repository `dir` (the pack's parent folder). */
 export function loadPolicyContext(dir: string, fleetFile?: string): PolicyContext {
-    const stackFiles = readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
+    const stackFiles = stackNames(dir);
     const file = fleetFile ? path.resolve(dir, fleetFile) : path.join(dir, "fleet", "rings.yaml");
     const shown = fleetFile ?? "fleet/rings.yaml";
     let raw: unknown;
